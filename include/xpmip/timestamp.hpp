@@ -11,28 +11,33 @@
 
 namespace xpmip {
 
-// One unit of the Timestamp option's lower 16 bits.
-using PmipTimestampTicks = std::chrono::duration<std::int64_t, std::ratio<1, 65536>>;
-
 // The option value for a wall-clock time, rounded down to the next 1/65536 s. Times before 1970
 // cannot be expressed and give 0.
 [[nodiscard]] constexpr std::uint64_t to_pmip_timestamp(WallTime time) {
-  const auto since_epoch = time.time_since_epoch();
+  using std::chrono::nanoseconds;
+  const auto since_epoch = std::chrono::duration_cast<nanoseconds>(time.time_since_epoch());
   if (since_epoch.count() < 0) return 0;
-  // Seconds in the upper 48 bits and 1/65536 s in the lower 16 bits make one 1/65536 s count.
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<PmipTimestampTicks>(since_epoch).count());
+  // Whole seconds and the fraction are converted apart: scaling nanoseconds since 1970 by 65536
+  // in one go would overflow 64 bits.
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  const auto fraction_ns = static_cast<std::uint64_t>((since_epoch - seconds).count());
+  const std::uint64_t fraction = (fraction_ns << 16) / 1'000'000'000;
+  return (static_cast<std::uint64_t>(seconds.count()) << 16) | fraction;
 }
 
 // The wall-clock time an option value stands for, or nothing when it lies beyond what WallTime
 // can hold (a peer may send any 64-bit value). Exact inverse of to_pmip_timestamp() on its range.
 [[nodiscard]] constexpr std::optional<WallTime> from_pmip_timestamp(std::uint64_t timestamp) {
-  constexpr auto kLatest =
-      std::chrono::floor<PmipTimestampTicks>(WallTime::max().time_since_epoch());
-  if (timestamp > static_cast<std::uint64_t>(kLatest.count())) return std::nullopt;
-  const PmipTimestampTicks ticks{static_cast<std::int64_t>(timestamp)};
-  // Round up so that converting back (which rounds down) returns the same value.
-  return WallTime{std::chrono::ceil<WallTime::duration>(ticks)};
+  // The last whole second WallTime can hold with any fraction added.
+  constexpr auto kLatestSecond =
+      std::chrono::floor<std::chrono::seconds>(WallTime::duration::max()).count() - 1;
+  const std::uint64_t seconds = timestamp >> 16;
+  if (seconds > static_cast<std::uint64_t>(kLatestSecond)) return std::nullopt;
+  // Round the fraction up so that converting back, which rounds down, gives the same value.
+  const std::uint64_t fraction_ns = ((timestamp & 0xffff) * 1'000'000'000 + 0xffff) >> 16;
+  const auto since_epoch = std::chrono::seconds{static_cast<std::int64_t>(seconds)} +
+                           std::chrono::nanoseconds{static_cast<std::int64_t>(fraction_ns)};
+  return WallTime{std::chrono::duration_cast<WallTime::duration>(since_epoch)};
 }
 
 }  // namespace xpmip
