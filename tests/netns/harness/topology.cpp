@@ -50,13 +50,26 @@ tl::expected<Chain, std::string> build_chain() {
       [&] { return add_veth(chain.mag, kMagTransportDev, chain.lma, kLmaTransportDev); },
       [&] { return add_veth(chain.lma, kLmaExternalDev, chain.cn, kCnDev); },
       [&] { return add_address(chain.mn, kMnDev, std::string(kMn) + "/64"); },
-      [&] { return add_address(chain.mag, kMagAccessDev, std::string(kMagAccess) + "/64"); },
+      [&] {
+        return check(chain.mn.ip({"link", "set", kMnDev, "address", kMnMac}));
+      },
+      [&] {
+        return check(chain.mag.ip({"link", "set", kMagAccessDev, "address", kMagAccessMac}));
+      },
+      [&] {
+        return add_address(chain.mag, kMagAccessDev, std::string(kMagAccessLinkLocal) + "/64");
+      },
+      [&] {
+        return check(
+            chain.mag.ip({"-6", "route", "add", kHomeNetworkPrefix, "dev", kMagAccessDev}));
+      },
       [&] { return add_address(chain.mag, kMagTransportDev, std::string(kMagTransport) + "/64"); },
       [&] { return add_address(chain.lma, kLmaTransportDev, std::string(kLmaTransport) + "/64"); },
       [&] { return add_address(chain.lma, kLmaExternalDev, std::string(kLmaExternal) + "/64"); },
       [&] { return add_address(chain.cn, kCnDev, std::string(kCn) + "/64"); },
       [&] {
-        return check(chain.mn.ip({"-6", "route", "add", "default", "via", kMagAccess}));
+        return check(chain.mn.ip(
+            {"-6", "route", "add", "default", "via", kMagAccessLinkLocal, "dev", kMnDev}));
       },
       [&] {
         return check(chain.cn.ip({"-6", "route", "add", "default", "via", kLmaExternal}));

@@ -20,7 +20,11 @@ namespace xpmip::netns {
 namespace plan {
 inline constexpr const char* kHomeNetworkPrefix = "2001:db8:aa:1::/64";
 inline constexpr const char* kMn = "2001:db8:aa:1::10";
-inline constexpr const char* kMagAccess = "2001:db8:aa:1::1";  // the MN's default router
+inline constexpr const char* kMnMac = "02:00:00:aa:00:10";
+// The MN's default router is the MAG's link-local address, as PMIPv6 router advertisements make
+// it; the access link has no global MAG address, only a route for the HNP (RFC 5213 §6.9.1.2).
+inline constexpr const char* kMagAccessLinkLocal = "fe80::1";
+inline constexpr const char* kMagAccessMac = "00:00:5e:00:52:13";  // RFC 6543 §2
 inline constexpr const char* kMagTransport = "2001:db8:ff::2";
 inline constexpr const char* kLmaTransport = "2001:db8:ff::1";
 inline constexpr const char* kLmaExternal = "2001:db8:cc::1";
