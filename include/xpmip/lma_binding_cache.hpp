@@ -20,7 +20,7 @@ using BceId = std::uint64_t;
 struct BindingCacheEntry {
   MobileNodeId mn_id;
   std::vector<std::uint8_t> mn_link_layer_id{0, 0};
-  std::vector<Prefix> home_network_prefixes;  // sorted, canonical
+  std::vector<Prefix> home_network_prefixes;  // sorted, host bits cleared
   Ipv6Address proxy_coa{};
   Ipv6Address mag_link_local{};
   AccessTechnology access_tech = AccessTechnology::kReserved;

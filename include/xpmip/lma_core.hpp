@@ -72,24 +72,32 @@ class LmaCore {
     BceId old_session = 0;
     SteadyTime until{};
   };
-  enum class WaitOutcome : std::uint8_t { kOldSessionDeregistered, kTimedOut };
 
   LmaCore(LmaConfig config, const Policy& policy, const Clock& clock,
           std::optional<HnpPool> pool);
 
-  LmaOutput handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
-                                      const Ipv6Address& destination);
-  void resolve(const ValidatedPbu& pbu, LookupResult found, LmaOutput& out);
-  void create_session(const ValidatedPbu& pbu, LmaOutput& out);
-  void update_session(const ValidatedPbu& pbu, BceId id, LmaOutput& out);
-  void deregister(const ValidatedPbu& pbu, BceId id, LmaOutput& out);
+  void handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
+                                 const Ipv6Address& destination, LmaOutput& out);
+  bool check_replay(const ValidatedPbu& v, LmaOutput& out);
+  [[nodiscard]] std::optional<BceId> sequence_session(const ValidatedPbu& v) const;
+  void resolve(const ValidatedPbu& v, LookupResult found, LmaOutput& out);
+  void hold(const ValidatedPbu& v, BceId old_session);
+  [[nodiscard]] tl::expected<std::vector<Prefix>, PbaStatus> assign_prefixes(
+      const ValidatedPbu& v);
+  void create_session(const ValidatedPbu& v, LmaOutput& out);
+  void update_session(const ValidatedPbu& v, BceId id, LmaOutput& out);
+  void refresh_entry(const ValidatedPbu& v, BindingCacheEntry& bce, SteadyTime now);
+  static void record_ordering(const ValidatedPbu& v, BindingCacheEntry& bce);
+  void deregister(const ValidatedPbu& v, BceId id, LmaOutput& out);
   void resume_held_after_deregistration(const MobileNodeId& mn_id, BceId deregistered,
                                         LmaOutput& out);
   void remove_binding(BceId id, LmaOutput& out);
-  void reply(const ValidatedPbu& pbu, ProxyBindingAck pba, LmaOutput& out);
+  void accept(const ValidatedPbu& v, const BindingCacheEntry& bce, LmaOutput& out);
   void reject(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
               const Ipv6Address& destination, PbaStatus status, LmaOutput& out);
-  [[nodiscard]] std::uint16_t granted_lifetime(const ValidatedPbu& pbu) const;
+  void send(const Ipv6Address& from, const Ipv6Address& to, ProxyBindingAck pba,
+            LmaOutput& out);
+  [[nodiscard]] std::uint16_t granted_lifetime(const ValidatedPbu& v) const;
   [[nodiscard]] Ipv6Address generate_link_local(const MobileNodeId& mn_id);
 
   LmaConfig config_;

@@ -14,7 +14,7 @@ namespace xpmip {
 
 struct LookupKey {
   MobileNodeId mn_id;
-  std::vector<Prefix> requested_prefixes;  // the NON_ZERO HNPs, canonical, sorted, unique
+  std::vector<Prefix> requested_prefixes;  // the NON_ZERO HNPs, masked, sorted, unique
   std::optional<std::vector<std::uint8_t>> mn_link_layer_id;
   AccessTechnology access_tech = AccessTechnology::kReserved;
   HandoffIndicator handoff_indicator = HandoffIndicator::kReserved;

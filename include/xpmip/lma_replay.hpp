@@ -11,7 +11,8 @@
 
 namespace xpmip {
 
-// RFC 5213 §8.8: 48 bits of seconds since the Unix epoch, then 16 bits of 1/65536 s.
+// RFC 5213 §8.8: 48 bits of seconds since the Unix epoch, then 16 bits of 1/65536 s. (Kept here
+// because timestamp.hpp's to_pmip_timestamp does not compile with clang 14 yet.)
 [[nodiscard]] std::uint64_t pmip_timestamp(WallTime time);
 
 // RFC 6275 §9.5.1: `received` is newer than `last` when it lies in the 32767 values after it,
