@@ -78,7 +78,7 @@ struct PbuToSend {
 };
 
 // The binding is accepted: forward the HNPs through the LMA tunnel and advertise them.
-struct BindEvent {
+struct MagBindEvent {
   MagSessionKey session;
   std::optional<MacAddress> mn_mac;
   std::vector<Prefix> hnps;
@@ -91,7 +91,7 @@ struct BindEvent {
 enum class SessionEndReason : std::uint8_t {
   kDetached,                 // the MN left; a de-registration was sent
   kHandoffAway,              // the MN is now served by another MAG
-  kRejected,                 // a PBA status >= 128 (see UnbindEvent::status)
+  kRejected,                 // a PBA status >= 128 (see MagUnbindEvent::status)
   kRegistrationTimeout,      // no PBA after the last allowed retransmission
   kLifetimeExpired,          // the binding ran out before a refresh was acknowledged
   kAcknowledgementMismatch,  // the PBA's HI/ATT/MN-LL-ID differ from the PBU (§6.9.1.2)
@@ -100,7 +100,7 @@ enum class SessionEndReason : std::uint8_t {
 
 // Stop forwarding and advertising. Emitted once whenever a session stops being served, whether
 // or not it ever bound (then `hnps` is empty and the event only reports why the attachment ended).
-struct UnbindEvent {
+struct MagUnbindEvent {
   MagSessionKey session;
   std::optional<MacAddress> mn_mac;
   std::vector<Prefix> hnps;
@@ -109,7 +109,7 @@ struct UnbindEvent {
   std::optional<PbaStatus> status;  // set when reason is kRejected
 };
 
-using MagEvent = std::variant<BindEvent, UnbindEvent>;
+using MagEvent = std::variant<MagBindEvent, MagUnbindEvent>;
 
 struct MagActions {
   std::vector<PbuToSend> messages;
@@ -259,8 +259,8 @@ class MagCore {
                    MagActions& out);
   void hold(BulEntry& entry, HoldReason reason, SessionEndReason why,
             std::optional<PbaStatus> status, MagActions& out);
-  [[nodiscard]] UnbindEvent unbind_event(const BulEntry& entry, SessionEndReason reason,
-                                         std::optional<PbaStatus> status) const;
+  [[nodiscard]] MagUnbindEvent unbind_event(const BulEntry& entry, SessionEndReason reason,
+                                            std::optional<PbaStatus> status) const;
   [[nodiscard]] std::optional<SteadyTime> deadline_of(const BulEntry& entry) const;
   [[nodiscard]] std::optional<Ipv6Address> mag_link_local(const BulEntry& entry) const;
 

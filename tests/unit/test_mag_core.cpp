@@ -114,14 +114,14 @@ class MagCoreTest : public ::testing::Test {
     return views.front();
   }
 
-  static const UnbindEvent& sole_unbind(const MagActions& actions) {
+  static const MagUnbindEvent& sole_unbind(const MagActions& actions) {
     EXPECT_EQ(actions.events.size(), 1u);
-    static const UnbindEvent kNone{};
-    if (actions.events.size() != 1 || !std::holds_alternative<UnbindEvent>(actions.events[0])) {
-      ADD_FAILURE() << "expected exactly one UnbindEvent";
+    static const MagUnbindEvent kNone{};
+    if (actions.events.size() != 1 || !std::holds_alternative<MagUnbindEvent>(actions.events[0])) {
+      ADD_FAILURE() << "expected exactly one MagUnbindEvent";
       return kNone;
     }
-    return std::get<UnbindEvent>(actions.events[0]);
+    return std::get<MagUnbindEvent>(actions.events[0]);
   }
 
   const std::vector<Prefix> kAssigned = {prefix64(1), prefix64(2)};
@@ -323,8 +323,8 @@ TEST_F(MagCoreTest, AcceptedPbaBindsWithAssignedPrefixesAndGrantedLifetime) {
 
   EXPECT_TRUE(actions.messages.empty());
   ASSERT_EQ(actions.events.size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<BindEvent>(actions.events[0]));
-  const auto& bind = std::get<BindEvent>(actions.events[0]);
+  ASSERT_TRUE(std::holds_alternative<MagBindEvent>(actions.events[0]));
+  const auto& bind = std::get<MagBindEvent>(actions.events[0]);
   EXPECT_EQ(bind.session, kMn1);
   EXPECT_EQ(bind.mn_mac, (MacAddress{0x02, 0x11, 0x22, 0x33, 0x44, 0x55}));
   EXPECT_EQ(bind.hnps, kAssigned);  // sorted
@@ -349,7 +349,7 @@ TEST_F(MagCoreTest, BindReportsTheFixedLinkLocalAddressWhenConfigured) {
   recreate();
   const auto actions = mag->on_pba(answer(attach_ok(), PbaStatus::kAccepted, 100, kAssigned), kLma);
   ASSERT_EQ(actions.events.size(), 1u);
-  EXPECT_EQ(std::get<BindEvent>(actions.events[0]).mag_link_local, config.fixed_link_local);
+  EXPECT_EQ(std::get<MagBindEvent>(actions.events[0]).mag_link_local, config.fixed_link_local);
 }
 
 TEST_F(MagCoreTest, RefreshAtEightyPercentOfGrantedLifetimeCountedFromTheSend) {
@@ -399,9 +399,9 @@ TEST_F(MagCoreTest, RefreshAcceptedWithOtherPrefixesRebinds) {
   const auto refresh = sole_pbu(advance_to_deadline(320s));
   const auto actions = mag->on_pba(answer(refresh, PbaStatus::kAccepted, 100, {prefix64(9)}), kLma);
   ASSERT_EQ(actions.events.size(), 2u);
-  EXPECT_EQ(std::get<UnbindEvent>(actions.events[0]).hnps, kAssigned);
-  EXPECT_EQ(std::get<UnbindEvent>(actions.events[0]).reason, SessionEndReason::kPrefixesChanged);
-  EXPECT_EQ(std::get<BindEvent>(actions.events[1]).hnps, std::vector<Prefix>{prefix64(9)});
+  EXPECT_EQ(std::get<MagUnbindEvent>(actions.events[0]).hnps, kAssigned);
+  EXPECT_EQ(std::get<MagUnbindEvent>(actions.events[0]).reason, SessionEndReason::kPrefixesChanged);
+  EXPECT_EQ(std::get<MagBindEvent>(actions.events[1]).hnps, std::vector<Prefix>{prefix64(9)});
 }
 
 TEST_F(MagCoreTest, AcceptedPbaWithoutPrefixesIsIgnored) {

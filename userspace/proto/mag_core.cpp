@@ -497,12 +497,12 @@ void MagCore::on_accepted(BulEntry& entry, const ProxyBindingAck& pba, SteadyTim
 
   if (!was_bound || prefixes_changed) {
     out.events.emplace_back(
-        BindEvent{.session = entry.attachment.session,
-                  .mn_mac = mac_of(entry.attachment),
-                  .hnps = entry.assigned_hnps,
-                  .lma = entry.attachment.lma_address,
-                  .mag_link_local = mag_link_local(entry),
-                  .lifetime = std::chrono::duration_cast<std::chrono::seconds>(granted)});
+        MagBindEvent{.session = entry.attachment.session,
+                     .mn_mac = mac_of(entry.attachment),
+                     .hnps = entry.assigned_hnps,
+                     .lma = entry.attachment.lma_address,
+                     .mag_link_local = mag_link_local(entry),
+                     .lifetime = std::chrono::duration_cast<std::chrono::seconds>(granted)});
   }
 }
 
@@ -596,14 +596,14 @@ void MagCore::hold(BulEntry& entry, HoldReason reason, SessionEndReason why,
   entry.granted_lifetime = 0;
 }
 
-UnbindEvent MagCore::unbind_event(const BulEntry& entry, SessionEndReason reason,
-                                  std::optional<PbaStatus> status) const {
-  return UnbindEvent{.session = entry.attachment.session,
-                     .mn_mac = mac_of(entry.attachment),
-                     .hnps = entry.assigned_hnps,
-                     .lma = entry.attachment.lma_address,
-                     .reason = reason,
-                     .status = status};
+MagUnbindEvent MagCore::unbind_event(const BulEntry& entry, SessionEndReason reason,
+                                     std::optional<PbaStatus> status) const {
+  return MagUnbindEvent{.session = entry.attachment.session,
+                        .mn_mac = mac_of(entry.attachment),
+                        .hnps = entry.assigned_hnps,
+                        .lma = entry.attachment.lma_address,
+                        .reason = reason,
+                        .status = status};
 }
 
 std::optional<SteadyTime> MagCore::deadline_of(const BulEntry& entry) const {
