@@ -37,7 +37,6 @@ class HnpPool {
   void release(const Prefix& prefix, SteadyTime now);
 
   [[nodiscard]] bool owns(const Prefix& prefix) const;
-  [[nodiscard]] bool is_allocated(const Prefix& prefix) const;
   [[nodiscard]] std::uint64_t capacity() const { return capacity_; }
   [[nodiscard]] std::uint64_t allocated_count() const { return in_use_.size(); }
 

@@ -27,7 +27,6 @@ inline constexpr auto kHomeRegistrationNotSupported = static_cast<PbaStatus>(131
 enum class RestoreError : std::uint8_t {
   kNoPrefixes,        // a session always has at least one prefix (RFC 5213 §5.2)
   kPrefixInUse,       // another BCE already holds one of the prefixes
-  kPoolPrefixTaken,   // a pool prefix the pool already counts as in use
   kCapacityExceeded,  // max_bindings / max_bindings_per_mag
 };
 

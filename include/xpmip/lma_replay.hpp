@@ -6,14 +6,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "xpmip/clock.hpp"
 #include "xpmip/wire.hpp"
 
 namespace xpmip {
-
-// RFC 5213 §8.8: 48 bits of seconds since the Unix epoch, then 16 bits of 1/65536 s. (Kept here
-// because timestamp.hpp's to_pmip_timestamp does not compile with clang 14 yet.)
-[[nodiscard]] std::uint64_t pmip_timestamp(WallTime time);
 
 // RFC 6275 §9.5.1: `received` is newer than `last` when it lies in the 32767 values after it,
 // modulo 2^16; equal or any of the 32768 values up to it is "not greater".

@@ -104,9 +104,4 @@ void HnpPool::release(const Prefix& prefix, SteadyTime now) {
 
 bool HnpPool::owns(const Prefix& prefix) const { return index_of(prefix).has_value(); }
 
-bool HnpPool::is_allocated(const Prefix& prefix) const {
-  const auto index = index_of(prefix);
-  return index && in_use_.count(*index) != 0;
-}
-
 }  // namespace xpmip

@@ -5,6 +5,7 @@
 #include "xpmip/lma_pba.hpp"
 #include "xpmip/address.hpp"
 #include "xpmip/lma_replay.hpp"
+#include "xpmip/timestamp.hpp"
 
 namespace xpmip {
 namespace {
@@ -75,7 +76,7 @@ LmaOutput LmaCore::handle_pbu(const ProxyBindingUpdate& pbu, const Ipv6Address& 
       return out;
     }
     ProxyBindingAck ba =
-        build_rejection(pbu, kHomeRegistrationNotSupported, pmip_timestamp(clock_->wall_now()));
+        build_rejection(pbu, kHomeRegistrationNotSupported, to_pmip_timestamp(clock_->wall_now()));
     ba.flags = 0;
     send(destination, source, std::move(ba), out);
     return out;
@@ -141,7 +142,7 @@ void LmaCore::handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv
 bool LmaCore::check_replay(const ValidatedPbu& v, LmaOutput& out) {
   const ProxyBindingUpdate& pbu = v.pbu;
   if (v.replay_mode == ReplayMode::kTimestamp) {
-    const std::uint64_t now = pmip_timestamp(clock_->wall_now());
+    const std::uint64_t now = to_pmip_timestamp(clock_->wall_now());
     std::optional<PbaStatus> failure = PbaStatus::kTimestampMismatch;
     if (pbu.options.timestamp) {
       // §5.5.1: newer than every timestamp accepted for this node, whichever session took it.
@@ -428,13 +429,9 @@ tl::expected<BindEvent, RestoreError> LmaCore::restore(const BindingRecord& reco
       cache_.count_for_mag(record.proxy_coa) >= config_.max_bindings_per_mag) {
     return tl::make_unexpected(RestoreError::kCapacityExceeded);
   }
+  // Every allocated pool prefix belongs to a BCE, so a prefix no BCE holds is free to claim.
   if (pool_) {
-    for (const auto& prefix : prefixes) {
-      if (pool_->is_allocated(prefix)) return tl::make_unexpected(RestoreError::kPoolPrefixTaken);
-    }
-    for (const auto& prefix : prefixes) {
-      if (pool_->owns(prefix)) pool_->claim(prefix);
-    }
+    for (const auto& prefix : prefixes) pool_->claim(prefix);
   }
   const SteadyTime now = clock_->now();
   BindingCacheEntry entry;
@@ -479,7 +476,7 @@ void LmaCore::accept(const ValidatedPbu& v, const BindingCacheEntry& bce, LmaOut
 
 void LmaCore::reject(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
                      const Ipv6Address& destination, PbaStatus status, LmaOutput& out) {
-  send(destination, source, build_rejection(pbu, status, pmip_timestamp(clock_->wall_now())),
+  send(destination, source, build_rejection(pbu, status, to_pmip_timestamp(clock_->wall_now())),
        out);
 }
 

@@ -19,16 +19,6 @@ std::chrono::nanoseconds distance(std::uint64_t a, std::uint64_t b) {
 
 }  // namespace
 
-std::uint64_t pmip_timestamp(WallTime time) {
-  const auto since_epoch = time.time_since_epoch();
-  if (since_epoch.count() < 0) return 0;
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds);
-  const auto fraction = static_cast<std::uint64_t>(nanos.count()) * kFractionsPerSecond /
-                        1'000'000'000;
-  return (static_cast<std::uint64_t>(seconds.count()) << 16) | fraction;
-}
-
 bool sequence_is_newer(std::uint16_t received, std::uint16_t last) {
   const auto ahead = static_cast<std::uint16_t>(received - last);
   return ahead != 0 && ahead < 0x8000;
