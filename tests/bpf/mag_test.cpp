@@ -19,18 +19,6 @@ const Ipv6Prefix kHnp{ip("2001:db8:100:1::"), 64};
 const MacAddress kMnMac = mac("02:00:00:00:00:10");
 const Ipv6Address kCn = ip("2001:db8:99::1");
 
-::testing::AssertionResult same_bytes(const Bytes& actual, const Bytes& expected) {
-  if (actual.size() != expected.size())
-    return ::testing::AssertionFailure()
-           << "length " << actual.size() << ", expected " << expected.size();
-  for (std::size_t i = 0; i < actual.size(); ++i) {
-    if (actual[i] != expected[i])
-      return ::testing::AssertionFailure() << "first difference at byte " << i << ": 0x" << std::hex
-                                           << int{actual[i]} << ", expected 0x" << int{expected[i]};
-  }
-  return ::testing::AssertionSuccess();
-}
-
 class MagTest : public DataplaneTest {
  protected:
   void configure(const Ipv6Address& lma, std::uint32_t ptb_per_second = 100,

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 namespace xpmip::test {
@@ -82,6 +83,22 @@ Ipv6Fields read_ipv6(const Bytes& frame, std::size_t offset) {
     h.dst[i] = frame.at(offset + 24 + i);
   }
   return h;
+}
+
+::testing::AssertionResult same_bytes(const Bytes& actual, const Bytes& expected) {
+  if (actual.size() != expected.size())
+    return ::testing::AssertionFailure()
+           << "length " << actual.size() << ", expected " << expected.size();
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    if (actual[i] != expected[i]) {
+      // AssertionResult streams each piece separately, so std::hex must apply inside one stream.
+      std::ostringstream text;
+      text << "first difference at byte " << std::dec << i << ": 0x" << std::hex
+           << int{actual[i]} << ", expected 0x" << int{expected[i]};
+      return ::testing::AssertionFailure() << text.str();
+    }
+  }
+  return ::testing::AssertionSuccess();
 }
 
 std::uint16_t icmpv6_checksum_residue(const Bytes& frame, std::size_t l3) {

@@ -2,6 +2,8 @@
 // independently of the BPF code under test.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +47,9 @@ std::uint32_t read_be32(const Bytes& frame, std::size_t offset);
 
 // RFC 4443 §2.3 / RFC 8200 §8.1 checksum of the ICMPv6 message in the IPv6 packet at `l3`;
 // 0 means the stored checksum is correct.
+// Equal frames, or the first differing byte.
+::testing::AssertionResult same_bytes(const Bytes& actual, const Bytes& expected);
+
 std::uint16_t icmpv6_checksum_residue(const Bytes& frame, std::size_t l3);
 
 }  // namespace xpmip::test

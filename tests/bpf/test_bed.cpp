@@ -85,8 +85,8 @@ std::optional<Topology> build_topology() {
                 "neigh add 2001:db8:c::2 lladdr 02:aa:bb:cc:dd:02 dev core0 nud permanent\n"
                 "route add 2001:db8:1a::/64 via 2001:db8:c::2 dev core0\n"
                 "route add 2001:db8:1b::/64 via 2001:db8:c::3 dev core0\n"
-                "route add 2001:db8:1c::/64 via 2001:db8:c::2 dev core0 mtu 1400\n"
-                "route add 2001:db8:1e::/64 via 2001:db8:c::2 dev core0 mtu 1300\n"
+                "route add 2001:db8:1c::/64 via 2001:db8:c::2 dev core0 mtu lock 1400\n"
+                "route add 2001:db8:1e::/64 via 2001:db8:c::2 dev core0 mtu lock 1300\n"
                 "route add unreachable 2001:db8:1d::/64\n"))
     return std::nullopt;
   Topology t;

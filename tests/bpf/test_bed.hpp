@@ -32,11 +32,11 @@ class NetnsGuard {
 //   acc0 <-> acc1   access side, acc0 = 2001:db8:a::1/64
 //   core0 <-> core1 core side,   core0 = 2001:db8:c::1/64, next hop 2001:db8:c::2 = kNextHopMac
 // Routes from core0 (what bpf_fib_lookup answers for a destination in each /64):
-//   2001:db8:1a::/64 via c::2           -> SUCCESS
-//   2001:db8:1b::/64 via c::3 (no neigh) -> NO_NEIGH
-//   2001:db8:1c::/64 via c::2 mtu 1400  -> FRAG_NEEDED above 1400
-//   2001:db8:1e::/64 via c::2 mtu 1300  -> FRAG_NEEDED above 1300
-//   unreachable 2001:db8:1d::/64        -> UNREACHABLE
+//   2001:db8:1a::/64 via c::2               -> SUCCESS
+//   2001:db8:1b::/64 via c::3 (no neigh)    -> NO_NEIGH
+//   2001:db8:1c::/64 via c::2 mtu lock 1400 -> FRAG_NEEDED above 1400
+//   2001:db8:1e::/64 via c::2 mtu lock 1300 -> FRAG_NEEDED above 1300
+//   unreachable 2001:db8:1d::/64            -> UNREACHABLE
 struct Topology {
   std::uint32_t acc0 = 0;
   std::uint32_t core0 = 0;
