@@ -24,8 +24,7 @@ enum class HnpPoolError : std::uint8_t {
 
 class HnpPool {
  public:
-  static tl::expected<HnpPool, HnpPoolError> create(Prefix aggregate,
-                                                    std::uint8_t delegated_length,
+  static tl::expected<HnpPool, HnpPoolError> create(Prefix aggregate, std::uint8_t delegated_length,
                                                     std::chrono::nanoseconds quarantine);
 
   // A free prefix, now marked in use; nullopt when every prefix is in use or in quarantine.

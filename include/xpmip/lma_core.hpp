@@ -72,8 +72,7 @@ class LmaCore {
     SteadyTime until{};
   };
 
-  LmaCore(LmaConfig config, const Policy& policy, const Clock& clock,
-          std::optional<HnpPool> pool);
+  LmaCore(LmaConfig config, const Policy& policy, const Clock& clock, std::optional<HnpPool> pool);
 
   void handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
                                  const Ipv6Address& destination, LmaOutput& out);
@@ -81,8 +80,7 @@ class LmaCore {
   [[nodiscard]] std::optional<BceId> sequence_session(const ValidatedPbu& v) const;
   void resolve(const ValidatedPbu& v, LookupResult found, LmaOutput& out);
   void hold(const ValidatedPbu& v, BceId old_session);
-  [[nodiscard]] tl::expected<std::vector<Prefix>, PbaStatus> assign_prefixes(
-      const ValidatedPbu& v);
+  [[nodiscard]] tl::expected<std::vector<Prefix>, PbaStatus> assign_prefixes(const ValidatedPbu& v);
   void create_session(const ValidatedPbu& v, LmaOutput& out);
   void update_session(const ValidatedPbu& v, BceId id, LmaOutput& out);
   void refresh_entry(const ValidatedPbu& v, BindingCacheEntry& bce, SteadyTime now);
@@ -94,8 +92,7 @@ class LmaCore {
   void accept(const ValidatedPbu& v, const BindingCacheEntry& bce, LmaOutput& out);
   void reject(const ProxyBindingUpdate& pbu, const Ipv6Address& source,
               const Ipv6Address& destination, PbaStatus status, LmaOutput& out);
-  void send(const Ipv6Address& from, const Ipv6Address& to, ProxyBindingAck pba,
-            LmaOutput& out);
+  void send(const Ipv6Address& from, const Ipv6Address& to, ProxyBindingAck pba, LmaOutput& out);
   [[nodiscard]] std::uint16_t granted_lifetime(const ValidatedPbu& v) const;
   [[nodiscard]] Ipv6Address generate_link_local(const MobileNodeId& mn_id);
 

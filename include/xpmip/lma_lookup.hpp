@@ -23,10 +23,10 @@ struct LookupKey {
 
 enum class LookupOutcome : std::uint8_t {
   kNewSession,
-  kUpdate,                    // `bce` is the session to update
-  kWaitForDeregistration,     // HI=4: `bce` is the only session of the node (§5.4.1.2/3)
-  kPrefixOfAnotherNode,       // 155 (§5.4.1.1)
-  kPrefixSetMismatch,         // 159 (§5.4.1.1)
+  kUpdate,                 // `bce` is the session to update
+  kWaitForDeregistration,  // HI=4: `bce` is the only session of the node (§5.4.1.2/3)
+  kPrefixOfAnotherNode,    // 155 (§5.4.1.1)
+  kPrefixSetMismatch,      // 159 (§5.4.1.1)
 };
 
 struct LookupResult {

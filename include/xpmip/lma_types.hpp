@@ -20,8 +20,8 @@ struct LmaConfig {
   // RFC 5213 §5.4.1.2: creating the new session at once instead of waiting MAY be configured.
   bool create_new_bce_immediately = false;
   std::chrono::milliseconds timestamp_validity_window{300};
-  std::size_t max_bindings = 100000;          // whole LMA; beyond it -> 130
-  std::size_t max_bindings_per_mag = 10000;   // per proxy-CoA; beyond it -> 130
+  std::size_t max_bindings = 100000;         // whole LMA; beyond it -> 130
+  std::size_t max_bindings_per_mag = 10000;  // per proxy-CoA; beyond it -> 130
   // Pool for ALL_ZERO requests of nodes without static prefixes (RFC 5213 §5.3.2). Unset: such
   // requests get 130.
   std::optional<Prefix> pool_aggregate;
@@ -89,11 +89,11 @@ struct LmaOutput {
 
 // Outcome counters for `xpmipctl stats`.
 struct LmaStats {
-  std::array<std::uint64_t, 256> pba_by_status{};  // PBAs sent, indexed by status code
-  std::uint64_t ignored_late_deregistration = 0;   // lifetime 0 from a MAG not serving the MN
+  std::array<std::uint64_t, 256> pba_by_status{};      // PBAs sent, indexed by status code
+  std::uint64_t ignored_late_deregistration = 0;       // lifetime 0 from a MAG not serving the MN
   std::uint64_t ignored_unmatched_deregistration = 0;  // lifetime 0 and no BCE matched
-  std::uint64_t ignored_not_proxy = 0;  // P=0 correspondent registrations (no reply)
-  std::uint64_t held_for_deregistration = 0;  // HI=4 PBUs parked (RFC 5213 §5.4.1.2)
+  std::uint64_t ignored_not_proxy = 0;                 // P=0 correspondent registrations (no reply)
+  std::uint64_t held_for_deregistration = 0;           // HI=4 PBUs parked (RFC 5213 §5.4.1.2)
   std::uint64_t bindings_created = 0;
   std::uint64_t handoffs = 0;
   std::uint64_t bindings_expired = 0;  // lifetime ran out

@@ -20,8 +20,7 @@ class LmaLookupTest : public LmaTest {
     EXPECT_EQ(out.replies[0].pba, expected_acceptance(p, kRequestedLifetime, prefixes));
     if (handoff) {
       ASSERT_EQ(out.events.size(), 1u);
-      EXPECT_EQ(out.events[0], LmaEvent{bind_event(kAlice, prefixes, mag,
-                                                   *p.options.access_tech)});
+      EXPECT_EQ(out.events[0], LmaEvent{bind_event(kAlice, prefixes, mag, *p.options.access_tech)});
     } else {
       EXPECT_TRUE(out.events.empty());
     }
@@ -35,8 +34,7 @@ class LmaLookupTest : public LmaTest {
   void expect_new_session(const ProxyBindingUpdate& p, const Ipv6Address& mag) {
     const LmaOutput out = send(p, mag);
     ASSERT_EQ(out.replies.size(), 1u);
-    EXPECT_EQ(out.replies[0].pba,
-              expected_acceptance(p, kRequestedLifetime, {kSecondPoolPrefix}));
+    EXPECT_EQ(out.replies[0].pba, expected_acceptance(p, kRequestedLifetime, {kSecondPoolPrefix}));
     ASSERT_EQ(out.events.size(), 1u);
     EXPECT_EQ(out.events[0], LmaEvent{bind_event(kAlice, {kSecondPoolPrefix}, mag)});
     EXPECT_EQ(lma().bindings().size(), 2u);
@@ -127,8 +125,7 @@ TEST_F(LmaLookupTest, IdentifierCaseOnlySessionWithHi3IsAHandoff) {
 }
 
 TEST_F(LmaLookupTest, IdentifierCaseOnlySessionWithHi2IsAHandoff) {
-  expect_update(pbu(kAlice, Hi::kHandoffBetweenInterfaces, {kAllZero}, std::nullopt), kMag2,
-                true);
+  expect_update(pbu(kAlice, Hi::kHandoffBetweenInterfaces, {kAllZero}, std::nullopt), kMag2, true);
 }
 
 TEST_F(LmaLookupTest, IdentifierCaseHi1IsANewSession) {

@@ -10,7 +10,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Prefix pfx(std::string_view text) { return parse_ipv6_prefix(text).value(); }
+Prefix pfx(std::string_view text) {
+  return parse_ipv6_prefix(text).value();
+}
 
 const SteadyTime kStart{std::chrono::hours{1}};
 
@@ -43,8 +45,7 @@ TEST(HnpPool, DelegatesPrefixesLongerThan64) {
 TEST(HnpPool, RejectsImpossibleShapes) {
   EXPECT_EQ(HnpPool::create(pfx("2001:db8::/64"), 48, 10s).error(), HnpPoolError::kBadLength);
   EXPECT_EQ(HnpPool::create(pfx("2001:db8::/64"), 129, 10s).error(), HnpPoolError::kBadLength);
-  EXPECT_EQ(HnpPool::create(pfx("2001::/16"), 128, 10s).error(),
-            HnpPoolError::kTooManyPrefixes);
+  EXPECT_EQ(HnpPool::create(pfx("2001::/16"), 128, 10s).error(), HnpPoolError::kTooManyPrefixes);
 }
 
 TEST(HnpPool, ReleasedPrefixWaitsOutTheQuarantine) {
@@ -117,15 +118,13 @@ TEST(Timestamps, OutsideTheWindowIs156) {
 }
 
 TEST(Timestamps, NotAboveTheLastAcceptedIs157EvenInsideTheWindow) {
-  EXPECT_EQ(check_timestamp(kNow, kNow, kNow, 300ms),
-            PbaStatus::kTimestampLowerThanPrevAccepted);
+  EXPECT_EQ(check_timestamp(kNow, kNow, kNow, 300ms), PbaStatus::kTimestampLowerThanPrevAccepted);
   EXPECT_EQ(check_timestamp(kNow - 1, kNow, kNow, 300ms),
             PbaStatus::kTimestampLowerThanPrevAccepted);
 }
 
 TEST(Timestamps, WindowIsConfigurable) {
-  EXPECT_EQ(check_timestamp(kNow - (std::uint64_t{2} << 16), kNow, std::nullopt, 2s),
-            std::nullopt);
+  EXPECT_EQ(check_timestamp(kNow - (std::uint64_t{2} << 16), kNow, std::nullopt, 2s), std::nullopt);
   EXPECT_EQ(check_timestamp(kNow - (std::uint64_t{2} << 16) - 1, kNow, std::nullopt, 2s),
             PbaStatus::kTimestampMismatch);
 }

@@ -78,8 +78,7 @@ TEST_F(LmaTest, MagOutsideTheNodesAuthorisedListIs154) {
   profile.authorized_mags = {kMag2};
   policy.set_mobile_node(kAlice, profile);
   expect_rejected(pbu(kAlice, Hi::kNewInterface), PbaStatus::kMagNotAuthorizedForProxyReg);
-  EXPECT_EQ(attach(pbu(kAlice, Hi::kNewInterface), kMag2),
-            std::vector<Prefix>{kFirstPoolPrefix});
+  EXPECT_EQ(attach(pbu(kAlice, Hi::kNewInterface), kMag2), std::vector<Prefix>{kFirstPoolPrefix});
 }
 
 TEST_F(LmaTest, UnknownMobileNodeIs153) {
@@ -216,8 +215,7 @@ TEST_F(LmaTest, SequenceModeEchoesATimestampTheMagSent) {
   clock.step_wall(10s);  // far outside the window: not checked in sequence mode
   const LmaOutput out = send(p);
   ASSERT_EQ(out.replies.size(), 1u);
-  EXPECT_EQ(out.replies[0].pba,
-            expected_acceptance(p, kRequestedLifetime, {kFirstPoolPrefix}));
+  EXPECT_EQ(out.replies[0].pba, expected_acceptance(p, kRequestedLifetime, {kFirstPoolPrefix}));
 }
 
 TEST_F(LmaTest, MissingHnpIs158WithOneAllZeroHnp) {
@@ -293,8 +291,7 @@ TEST_F(LmaTest, PerMagBindingLimitIs130ForNewSessionsAndHandoffs) {
   ProxyBindingUpdate handoff = pbu(kAlice, Hi::kHandoffBetweenMags, alice);
   const LmaOutput out = send(handoff, kMag2);
   ASSERT_EQ(out.replies.size(), 1u);
-  EXPECT_EQ(out.replies[0].pba,
-            expected_rejection(handoff, PbaStatus::kInsufficientResources));
+  EXPECT_EQ(out.replies[0].pba, expected_rejection(handoff, PbaStatus::kInsufficientResources));
   EXPECT_TRUE(out.events.empty());
   EXPECT_EQ(lma().bindings()[0].proxy_coa, kMag1);
 }

@@ -23,16 +23,14 @@ void set_bit(Ipv6Address& address, unsigned bit, bool value) {
 
 }  // namespace
 
-tl::expected<HnpPool, HnpPoolError> HnpPool::create(Prefix aggregate,
-                                                    std::uint8_t delegated_length,
+tl::expected<HnpPool, HnpPoolError> HnpPool::create(Prefix aggregate, std::uint8_t delegated_length,
                                                     std::chrono::nanoseconds quarantine) {
   if (aggregate.length > 128 || delegated_length > 128 || delegated_length < aggregate.length) {
     return tl::make_unexpected(HnpPoolError::kBadLength);
   }
   const unsigned index_bits = delegated_length - aggregate.length;
   if (index_bits > 63) return tl::make_unexpected(HnpPoolError::kTooManyPrefixes);
-  return HnpPool(masked(aggregate), delegated_length, std::uint64_t{1} << index_bits,
-                 quarantine);
+  return HnpPool(masked(aggregate), delegated_length, std::uint64_t{1} << index_bits, quarantine);
 }
 
 HnpPool::HnpPool(Prefix aggregate, std::uint8_t delegated_length, std::uint64_t capacity,
@@ -76,8 +74,8 @@ bool HnpPool::available(std::uint64_t index, SteadyTime now) {
 std::optional<Prefix> HnpPool::allocate(SteadyTime now) {
   // At most in_use + quarantined indexes are unavailable, so one more probe than that finds a
   // free one if any exists; the scan never walks a huge, mostly free pool.
-  const std::uint64_t probes = std::min<std::uint64_t>(
-      capacity_, in_use_.size() + quarantined_until_.size() + 1);
+  const std::uint64_t probes =
+      std::min<std::uint64_t>(capacity_, in_use_.size() + quarantined_until_.size() + 1);
   for (std::uint64_t n = 0; n < probes; ++n) {
     const std::uint64_t index = (cursor_ + n) % capacity_;
     if (!available(index, now)) continue;
@@ -102,6 +100,8 @@ void HnpPool::release(const Prefix& prefix, SteadyTime now) {
   quarantined_until_[*index] = now + quarantine_;
 }
 
-bool HnpPool::owns(const Prefix& prefix) const { return index_of(prefix).has_value(); }
+bool HnpPool::owns(const Prefix& prefix) const {
+  return index_of(prefix).has_value();
+}
 
 }  // namespace xpmip

@@ -102,8 +102,7 @@ void LmaCore::handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv
   const auto mag = policy_->mag(source);
   if (!mag) return refuse(PbaStatus::kMagNotAuthorizedForProxyReg);  // checks 5-6
   const auto profile = policy_->mobile_node(*options.mn_id);
-  if (profile && !profile->authorized_mags.empty() &&
-      !contains(profile->authorized_mags, source)) {
+  if (profile && !profile->authorized_mags.empty() && !contains(profile->authorized_mags, source)) {
     return refuse(PbaStatus::kMagNotAuthorizedForProxyReg);
   }
   if (!profile || !profile->served_by_this_lma) {
@@ -111,8 +110,9 @@ void LmaCore::handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv
   }
   if (!profile->proxy_mobility_enabled) return refuse(PbaStatus::kProxyRegNotEnabled);  // 8
 
-  ValidatedPbu validated{pbu, source, destination, options.alternate_care_of.value_or(source),
-                         *profile, mag->replay_mode, LookupKey{}};
+  ValidatedPbu validated{
+      pbu,      source,           destination, options.alternate_care_of.value_or(source),
+      *profile, mag->replay_mode, LookupKey{}};
   LookupKey& key = validated.key;
   key.mn_id = *options.mn_id;
   key.requested_prefixes = requested_prefixes(options);
@@ -151,8 +151,8 @@ bool LmaCore::check_replay(const ValidatedPbu& v, LmaOutput& out) {
         const std::uint64_t accepted = cache_.find(id)->last_timestamp;
         if (accepted != 0 && (!highest || accepted > *highest)) highest = accepted;
       }
-      failure = check_timestamp(*pbu.options.timestamp, now, highest,
-                                config_.timestamp_validity_window);
+      failure =
+          check_timestamp(*pbu.options.timestamp, now, highest, config_.timestamp_validity_window);
     }
     if (!failure) return true;
     reject(pbu, v.source, v.destination, *failure, out);
@@ -174,8 +174,8 @@ bool LmaCore::check_replay(const ValidatedPbu& v, LmaOutput& out) {
 // the PBU lacks what the lookup needs (it is refused just after), the node's only session.
 std::optional<BceId> LmaCore::sequence_session(const ValidatedPbu& v) const {
   const MobilityOptions& options = v.pbu.options;
-  const bool lookup_possible = !options.home_network_prefixes.empty() &&
-                               options.handoff_indicator && options.access_tech;
+  const bool lookup_possible =
+      !options.home_network_prefixes.empty() && options.handoff_indicator && options.access_tech;
   if (!lookup_possible) {
     const auto sessions = cache_.of_mobile_node(v.key.mn_id);
     if (sessions.size() != 1) return std::nullopt;
@@ -194,8 +194,8 @@ void LmaCore::resolve(const ValidatedPbu& v, LookupResult found, LmaOutput& out)
   const bool deregistration = v.pbu.lifetime == 0;
   switch (found.outcome) {
     case LookupOutcome::kPrefixOfAnotherNode:
-      return reject(v.pbu, v.source, v.destination,
-                    PbaStatus::kNotAuthorizedForHomeNetworkPrefix, out);
+      return reject(v.pbu, v.source, v.destination, PbaStatus::kNotAuthorizedForHomeNetworkPrefix,
+                    out);
     case LookupOutcome::kPrefixSetMismatch:
       return reject(v.pbu, v.source, v.destination, PbaStatus::kBcePbuPrefixSetDoNotMatch, out);
     case LookupOutcome::kUpdate:
@@ -239,9 +239,8 @@ tl::expected<std::vector<Prefix>, PbaStatus> LmaCore::assign_prefixes(const Vali
   if (!v.key.requested_prefixes.empty()) {
     // Each requested prefix must be one this node is authorised for and no session holds.
     for (const auto& prefix : v.key.requested_prefixes) {
-      const bool authorised = std::any_of(statics.begin(), statics.end(), [&](const Prefix& s) {
-        return masked(s) == prefix;
-      });
+      const bool authorised = std::any_of(statics.begin(), statics.end(),
+                                          [&](const Prefix& s) { return masked(s) == prefix; });
       if (!authorised || cache_.holder_of(prefix)) {
         return tl::make_unexpected(PbaStatus::kNotAuthorizedForHomeNetworkPrefix);
       }
@@ -353,9 +352,8 @@ void LmaCore::deregister(const ValidatedPbu& v, BceId id, LmaOutput& out) {
     }
   });
   const BindingCacheEntry& bce = *cache_.find(id);
-  send(v.destination, v.source, build_acceptance(v.pbu, 0, bce.home_network_prefixes,
-                                                 bce.mag_link_local),
-       out);
+  send(v.destination, v.source,
+       build_acceptance(v.pbu, 0, bce.home_network_prefixes, bce.mag_link_local), out);
   resume_held_after_deregistration(v.key.mn_id, id, out);
 }
 
@@ -411,9 +409,8 @@ void LmaCore::remove_binding(BceId id, LmaOutput& out) {
       pool_->release(prefix, clock_->now());
     }
   }
-  out.events.emplace_back(UnbindEvent{std::move(removed->mn_id),
-                                      std::move(removed->home_network_prefixes),
-                                      removed->proxy_coa});
+  out.events.emplace_back(UnbindEvent{
+      std::move(removed->mn_id), std::move(removed->home_network_prefixes), removed->proxy_coa});
 }
 
 tl::expected<BindEvent, RestoreError> LmaCore::restore(const BindingRecord& record) {
@@ -459,9 +456,8 @@ std::vector<BindingRecord> LmaCore::bindings() const {
   for (const auto& [id, bce] : cache_.entries()) {
     records.push_back(BindingRecord{bce.mn_id, bce.mn_link_layer_id, bce.home_network_prefixes,
                                     bce.proxy_coa, bce.mag_link_local, bce.access_tech,
-                                    bce.handoff_indicator, bce.last_timestamp,
-                                    bce.last_sequence, bce.granted_lifetime,
-                                    whole_seconds(bce.deadline - now),
+                                    bce.handoff_indicator, bce.last_timestamp, bce.last_sequence,
+                                    bce.granted_lifetime, whole_seconds(bce.deadline - now),
                                     whole_seconds(now - bce.created_at), bce.state});
   }
   return records;
@@ -469,8 +465,7 @@ std::vector<BindingRecord> LmaCore::bindings() const {
 
 void LmaCore::accept(const ValidatedPbu& v, const BindingCacheEntry& bce, LmaOutput& out) {
   send(v.destination, v.source,
-       build_acceptance(v.pbu, bce.granted_lifetime, bce.home_network_prefixes,
-                        bce.mag_link_local),
+       build_acceptance(v.pbu, bce.granted_lifetime, bce.home_network_prefixes, bce.mag_link_local),
        out);
 }
 

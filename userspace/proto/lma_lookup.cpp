@@ -15,8 +15,8 @@ bool same_session(const BindingCacheEntry& bce, const LookupKey& key) {
   const HandoffIndicator hi = key.handoff_indicator;
   const bool same_att = key.access_tech == bce.access_tech;
   const bool ll_id_matches = key.mn_link_layer_id && *key.mn_link_layer_id == bce.mn_link_layer_id;
-  if (ll_id_matches && same_att) return true;                                   // (a)
-  if (hi == HandoffIndicator::kHandoffBetweenInterfaces) return true;           // (b)
+  if (ll_id_matches && same_att) return true;                          // (a)
+  if (hi == HandoffIndicator::kHandoffBetweenInterfaces) return true;  // (b)
   if (!key.mn_link_layer_id && all_zero(bce.mn_link_layer_id) && same_att &&
       hi == HandoffIndicator::kHandoffBetweenMags) {
     return true;  // (c)

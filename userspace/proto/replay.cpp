@@ -11,8 +11,8 @@ std::chrono::nanoseconds distance(std::uint64_t a, std::uint64_t b) {
   const std::uint64_t seconds = diff / kFractionsPerSecond;
   constexpr std::uint64_t kSaturation = 1'000'000'000;  // ~31 years, fits nanoseconds
   if (seconds >= kSaturation) return std::chrono::seconds{kSaturation};
-  const std::uint64_t fraction_ns = (diff % kFractionsPerSecond) * 1'000'000'000 /
-                                    kFractionsPerSecond;
+  const std::uint64_t fraction_ns =
+      (diff % kFractionsPerSecond) * 1'000'000'000 / kFractionsPerSecond;
   return std::chrono::seconds{seconds} +
          std::chrono::nanoseconds{static_cast<std::int64_t>(fraction_ns)};
 }
@@ -25,8 +25,8 @@ bool sequence_is_newer(std::uint16_t received, std::uint16_t last) {
 }
 
 std::optional<PbaStatus> check_timestamp(std::uint64_t received, std::uint64_t lma_now,
-                                          std::optional<std::uint64_t> last_accepted,
-                                          std::chrono::nanoseconds window) {
+                                         std::optional<std::uint64_t> last_accepted,
+                                         std::chrono::nanoseconds window) {
   if (last_accepted && received <= *last_accepted) {
     return PbaStatus::kTimestampLowerThanPrevAccepted;
   }
