@@ -67,7 +67,7 @@ tl::unexpected<ParseError> fail(ParseErrorKind kind, std::size_t at, std::string
   return tl::unexpected(ParseError{kind, at, std::move(detail)});
 }
 
-tl::unexpected<ParseError> length_error(const RawOption& opt, const char* expected) {
+tl::unexpected<ParseError> length_error(const RawOption& opt, const std::string& expected) {
   return fail(ParseErrorKind::kBadOptionLength, opt.at,
               std::string(option_name(opt.type)) + " option has length " +
                   std::to_string(opt.data.size()) + ", expected " + expected);
@@ -75,12 +75,12 @@ tl::unexpected<ParseError> length_error(const RawOption& opt, const char* expect
 
 tl::expected<void, ParseError> require_length(const RawOption& opt, std::size_t length) {
   if (opt.data.size() == length) return {};
-  return length_error(opt, std::to_string(length).c_str());
+  return length_error(opt, std::to_string(length));
 }
 
 tl::expected<void, ParseError> require_at_least(const RawOption& opt, std::size_t length) {
   if (opt.data.size() >= length) return {};
-  return length_error(opt, ("at least " + std::to_string(length)).c_str());
+  return length_error(opt, "at least " + std::to_string(length));
 }
 
 // RFC 5213 §8.1/§8.2: every option but HNP may appear only once in a PBU or PBA.
