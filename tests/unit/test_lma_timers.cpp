@@ -205,6 +205,22 @@ TEST_F(LmaTest, OldMagDeregistrationDuringTheWaitMakesItAHandoff) {
   EXPECT_EQ(lma().bindings().size(), 1u);
 }
 
+TEST_F(LmaTest, Hi4AfterTheOldMagAlreadyDeregisteredIsAHandoffAtOnce) {
+  const auto prefixes = attach(pbu(kAlice, Hi::kNewInterface, {kAllZero}, std::nullopt), kMag1);
+  send(deregistration(pbu(kAlice, Hi::kHandoffUnknown, prefixes, std::nullopt)), kMag1);
+  clock.advance(300ms);
+  const ProxyBindingUpdate unknown = pbu(kAlice, Hi::kHandoffUnknown, {kAllZero}, std::nullopt);
+  const LmaOutput out = send(unknown, kMag2);
+  ASSERT_EQ(out.replies.size(), 1u);
+  EXPECT_EQ(out.replies[0].destination, kMag2);
+  EXPECT_EQ(out.replies[0].pba, expected_acceptance(unknown, kRequestedLifetime, prefixes));
+  ASSERT_EQ(out.events.size(), 1u);
+  EXPECT_EQ(out.events[0], LmaEvent{bind_event(kAlice, prefixes, kMag2)});
+  ASSERT_EQ(lma().bindings().size(), 1u);
+  EXPECT_EQ(lma().bindings()[0].state, BindingState::kActive);
+  EXPECT_EQ(lma().stats().held_for_deregistration, 0u);
+}
+
 TEST_F(LmaTest, RetransmissionDuringTheWaitReplacesTheParkedPbuWithoutExtendingIt) {
   attach(pbu(kAlice, Hi::kNewInterface, {kAllZero}, std::nullopt), kMag1);
   send(pbu(kAlice, Hi::kHandoffUnknown, {kAllZero}, std::nullopt), kMag2);

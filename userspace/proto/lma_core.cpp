@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "xpmip/lma_pba.hpp"
 #include "xpmip/address.hpp"
+#include "xpmip/lma_pba.hpp"
 #include "xpmip/lma_replay.hpp"
 #include "xpmip/timestamp.hpp"
 
@@ -32,6 +32,17 @@ std::vector<Prefix> requested_prefixes(const MobilityOptions& options) {
   std::sort(prefixes.begin(), prefixes.end());
   prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
   return prefixes;
+}
+
+// What the §5.4.1 lookup needs from a PBU whose MN-ID is present.
+LookupKey lookup_key(const MobilityOptions& options, const Ipv6Address& proxy_coa) {
+  return LookupKey{
+      .mn_id = *options.mn_id,
+      .requested_prefixes = requested_prefixes(options),
+      .mn_link_layer_id = options.mn_link_layer_id,
+      .access_tech = options.access_tech.value_or(AccessTechnology::kReserved),
+      .handoff_indicator = options.handoff_indicator.value_or(HandoffIndicator::kReserved),
+      .proxy_coa = proxy_coa};
 }
 
 std::chrono::seconds lifetime_seconds(std::uint16_t units) {
@@ -110,16 +121,14 @@ void LmaCore::handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv
   }
   if (!profile->proxy_mobility_enabled) return refuse(PbaStatus::kProxyRegNotEnabled);  // 8
 
-  ValidatedPbu validated{
-      pbu,      source,           destination, options.alternate_care_of.value_or(source),
-      *profile, mag->replay_mode, LookupKey{}};
-  LookupKey& key = validated.key;
-  key.mn_id = *options.mn_id;
-  key.requested_prefixes = requested_prefixes(options);
-  key.mn_link_layer_id = options.mn_link_layer_id;
-  key.access_tech = options.access_tech.value_or(AccessTechnology::kReserved);
-  key.handoff_indicator = options.handoff_indicator.value_or(HandoffIndicator::kReserved);
-  key.proxy_coa = validated.proxy_coa;
+  const Ipv6Address proxy_coa = options.alternate_care_of.value_or(source);
+  const ValidatedPbu validated{.pbu = pbu,
+                               .source = source,
+                               .destination = destination,
+                               .proxy_coa = proxy_coa,
+                               .profile = *profile,
+                               .replay_mode = mag->replay_mode,
+                               .key = lookup_key(options, proxy_coa)};
 
   if (!check_replay(validated, out)) return;  // check 9
 
@@ -134,7 +143,7 @@ void LmaCore::handle_proxy_registration(const ProxyBindingUpdate& pbu, const Ipv
     // 129 Administratively prohibited (RFC 6275 §6.1.8) is used.
     return refuse(PbaStatus::kAdministrativelyProhibited);
   }
-  resolve(validated, lookup_binding(cache_, key), out);  // check 13
+  resolve(validated, lookup_binding(cache_, validated.key), out);  // check 13
 }
 
 // RFC 5213 §5.5. The ordering mode is the MAG's configured one; a MAG in timestamp mode that
@@ -203,6 +212,10 @@ void LmaCore::resolve(const ValidatedPbu& v, LookupResult found, LmaOutput& out)
       return update_session(v, *found.bce, out);
     case LookupOutcome::kWaitForDeregistration:
       if (deregistration) break;
+      // The de-registration the wait is for has already come: the session is the MN's, moved.
+      if (cache_.find(*found.bce)->state == BindingState::kPendingDelete) {
+        return update_session(v, *found.bce, out);
+      }
       if (config_.create_new_bce_immediately) return create_session(v, out);
       return hold(v, *found.bce);
     case LookupOutcome::kNewSession:
@@ -235,7 +248,6 @@ std::uint16_t LmaCore::granted_lifetime(const ValidatedPbu& v) const {
 // The prefixes a new session gets (§5.3.2), or the status refusing it.
 tl::expected<std::vector<Prefix>, PbaStatus> LmaCore::assign_prefixes(const ValidatedPbu& v) {
   const auto& statics = v.profile.static_prefixes;
-  const auto free_static = [&](const Prefix& p) { return !cache_.holder_of(masked(p)); };
   if (!v.key.requested_prefixes.empty()) {
     // Each requested prefix must be one this node is authorised for and no session holds.
     for (const auto& prefix : v.key.requested_prefixes) {
@@ -250,7 +262,7 @@ tl::expected<std::vector<Prefix>, PbaStatus> LmaCore::assign_prefixes(const Vali
   std::vector<Prefix> assigned;
   if (!statics.empty()) {
     for (const auto& prefix : statics) {
-      if (free_static(prefix)) assigned.push_back(masked(prefix));
+      if (!cache_.holder_of(masked(prefix))) assigned.push_back(masked(prefix));
     }
     std::sort(assigned.begin(), assigned.end());
     assigned.erase(std::unique(assigned.begin(), assigned.end()), assigned.end());
