@@ -10,8 +10,9 @@
 namespace xpmip {
 namespace {
 
-// RFC 6275 §11.7.3 lets a PBA answer any of the PBUs still outstanding; we keep this many of
-// a transaction's most recent attempts matchable and treat older answers as unmatched.
+// RFC 5213 §6.9.1.2 matches a PBA to an outstanding PBU by MN-ID and sequence number. Every
+// retransmission is a new PBU; this many of a transaction's latest ones stay matchable, and an
+// answer to an older one counts as unmatched.
 constexpr std::size_t kMatchableAttempts = 8;
 
 constexpr unsigned kMaxMnIdLength = 254;         // RFC 4283 §3: Length = 1 + identifier, one octet
@@ -333,10 +334,9 @@ MagActions MagCore::on_timer(SteadyTime now) {
   for (auto it = bul_.begin(); it != bul_.end();) {
     const auto next = std::next(it);
     // Every step moves the entry's deadline past `now` or removes the entry, so this ends.
-    bool kept = true;
-    for (auto deadline = deadline_of(it->second); kept && deadline && *deadline <= now;
-         deadline = deadline_of(it->second)) {
-      kept = on_deadline(it, now, out);
+    for (;;) {
+      const auto deadline = deadline_of(it->second);
+      if (!deadline || *deadline > now || !on_deadline(it, now, out)) break;
     }
     it = next;
   }
