@@ -224,7 +224,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurMagTunnelsToKernelLma) {
 
     auto packets = capture->tunnelled_packets();
     ASSERT_TRUE(packets) << packets.error();
-    auto tally = tally_echoes(*packets);
+    auto tally = tally_echoes(*packets, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
     EXPECT_EQ(tally.upstream_requests, kEchoes);
     EXPECT_EQ(tally.downstream_replies, kEchoes);
     EXPECT_EQ(tally.downstream_requests, kEchoes);
@@ -251,7 +251,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurMagTunnelsToKernelLma) {
   EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_MAG_CORE_TX_DECAP), 0u);
   auto packets = capture->tunnelled_packets();
   ASSERT_TRUE(packets) << packets.error();
-  auto tally = tally_echoes(*packets);
+  auto tally = tally_echoes(*packets, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
   EXPECT_EQ(tally.upstream_requests, 0);
   EXPECT_EQ(tally.downstream_requests, kEchoes);
   EXPECT_EQ(tally.upstream_replies + tally.downstream_replies, 0);
@@ -304,7 +304,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurLmaTunnelsToKernelMag) {
 
     auto packets = capture->tunnelled_packets();
     ASSERT_TRUE(packets) << packets.error();
-    auto tally = tally_echoes(*packets);
+    auto tally = tally_echoes(*packets, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
     EXPECT_EQ(tally.upstream_requests, kEchoes);
     EXPECT_EQ(tally.downstream_replies, kEchoes);
     EXPECT_EQ(tally.downstream_requests, kEchoes);
@@ -333,7 +333,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurLmaTunnelsToKernelMag) {
   EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_LMA_CORE_TX_DECAP), 0u);
   auto packets = capture->tunnelled_packets();
   ASSERT_TRUE(packets) << packets.error();
-  auto tally = tally_echoes(*packets);
+  auto tally = tally_echoes(*packets, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
   EXPECT_EQ(tally.upstream_requests, kEchoes);
   EXPECT_EQ(tally.downstream_requests, 0);
   EXPECT_EQ(tally.upstream_replies + tally.downstream_replies, 0);

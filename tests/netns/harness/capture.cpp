@@ -96,7 +96,7 @@ std::string nth(const std::vector<std::string>& items, std::size_t i) {
 
 tl::expected<TunnelledPacket, std::string> parse_line(const std::string& line) {
   auto fields = split(line, '\t');
-  if (fields.size() != 5) return tl::unexpected("unexpected tshark line: " + line);
+  if (fields.size() != 6) return tl::unexpected("unexpected tshark line: " + line);
   TunnelledPacket packet;
   auto sources = split(fields[0], ',');
   auto destinations = split(fields[1], ',');
@@ -109,7 +109,10 @@ tl::expected<TunnelledPacket, std::string> parse_line(const std::string& line) {
   packet.inner_dst = canonical(nth(destinations, 1));
   packet.outer_payload_length = to_int(nth(lengths, 0));
   packet.inner_payload_length = to_int(nth(lengths, 1));
-  packet.icmpv6_type = to_int(fields[4]);
+  auto hop_limits = split(fields[4], ',');
+  packet.outer_hop_limit = to_int(nth(hop_limits, 0));
+  packet.inner_hop_limit = to_int(nth(hop_limits, 1));
+  packet.icmpv6_type = to_int(fields[5]);
   return packet;
 }
 
@@ -174,11 +177,16 @@ tl::expected<void, std::string> PacketCapture::stop() {
 
 tl::expected<std::vector<TunnelledPacket>, std::string> PacketCapture::tunnelled_packets() {
   if (auto stopped = stop(); !stopped) return tl::unexpected(stopped.error());
-  auto out = run_checked(
-      {"tshark", "-n",           "-r", pcap_path_,     "-Y", "ipv6.nxt == 41", "-T", "fields",
-       "-E",     "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,",   "-e", "ipv6.src",
-       "-e",     "ipv6.dst",     "-e", "ipv6.nxt",     "-e", "ipv6.plen",      "-e", "icmpv6.type"},
-      30s);
+  std::vector<std::string> argv{
+      "tshark", "-n",           "-r", pcap_path_,     "-Y", "ipv6.nxt == 41", "-T", "fields",
+      "-E",     "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"};
+  // The order parse_line() reads them in; "occurrence=a" lists a field once per IPv6 header.
+  for (const char* field :
+       {"ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.plen", "ipv6.hlim", "icmpv6.type"}) {
+    argv.push_back("-e");
+    argv.push_back(field);
+  }
+  auto out = run_checked(argv, 30s);
   if (!out) return tl::unexpected(out.error());
   std::vector<TunnelledPacket> packets;
   for (const auto& line : split(*out, '\n')) {

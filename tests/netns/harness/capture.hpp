@@ -27,6 +27,8 @@ struct TunnelledPacket {
   std::string inner_dst;
   int outer_payload_length = -1;
   int inner_payload_length = -1;
+  int outer_hop_limit = -1;
+  int inner_hop_limit = -1;
   int icmpv6_type = -1;  // -1 when the inner packet is not ICMPv6
 };
 

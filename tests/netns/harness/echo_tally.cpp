@@ -17,21 +17,23 @@ std::string describe(const TunnelledPacket& p) {
   std::ostringstream out;
   out << "outer " << p.outer_src << " -> " << p.outer_dst << " plen " << p.outer_payload_length
       << ", inner " << p.inner_src << " -> " << p.inner_dst << " plen " << p.inner_payload_length
-      << ", next headers";
+      << " hlim " << p.outer_hop_limit << "/" << p.inner_hop_limit << ", next headers";
   for (int nh : p.next_headers) out << ' ' << nh;
   out << ", icmpv6 type " << p.icmpv6_type;
   return out.str();
 }
 
 bool matches(const TunnelledPacket& p, const char* outer_src, const char* outer_dst,
-             const char* inner_src, const char* inner_dst) {
+             const char* inner_src, const char* inner_dst, TunnelHopLimits hop_limits) {
   return p.outer_src == canonical(outer_src) && p.outer_dst == canonical(outer_dst) &&
-         p.inner_src == canonical(inner_src) && p.inner_dst == canonical(inner_dst);
+         p.inner_src == canonical(inner_src) && p.inner_dst == canonical(inner_dst) &&
+         p.outer_hop_limit == hop_limits.outer && p.inner_hop_limit == hop_limits.inner;
 }
 
 }  // namespace
 
-EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets) {
+EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets, TunnelHopLimits upstream,
+                       TunnelHopLimits downstream) {
   using namespace plan;
   EchoTally tally;
   for (const auto& p : packets) {
@@ -41,9 +43,9 @@ EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets) {
         p.outer_payload_length == p.inner_payload_length + kIpv6HeaderLength;
     const bool echo = p.icmpv6_type == kEchoRequest || p.icmpv6_type == kEchoReply;
     const bool request = p.icmpv6_type == kEchoRequest;
-    if (well_formed && echo && matches(p, kProxyCoa, kLmaAddress, kMn, kCn)) {
+    if (well_formed && echo && matches(p, kProxyCoa, kLmaAddress, kMn, kCn, upstream)) {
       ++(request ? tally.upstream_requests : tally.upstream_replies);
-    } else if (well_formed && echo && matches(p, kLmaAddress, kProxyCoa, kCn, kMn)) {
+    } else if (well_formed && echo && matches(p, kLmaAddress, kProxyCoa, kCn, kMn, downstream)) {
       ++(request ? tally.downstream_requests : tally.downstream_replies);
     } else {
       tally.unexpected.push_back(describe(p));
