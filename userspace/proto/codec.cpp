@@ -22,6 +22,10 @@ constexpr std::size_t kMaximumLength = (255 + 1) * kLengthUnit;
 // BU and BA share the length of their fixed part: options start at octet 12.
 constexpr std::size_t kPbuPbaOptionsOffset = 12;
 
+// MH types wire.hpp does not name, because no core handles them yet (RFC 7077 §4.1, §4.2).
+constexpr std::uint8_t kUpdateNotification = 19;
+constexpr std::uint8_t kUpdateNotificationAck = 20;
+
 // The smallest Header Len each MH type allows (RFC 6275 §9.2, RFC 5847 §3.3, RFC 5846 §5,
 // RFC 7077 §4). Types not listed only need the common 8 octets.
 std::uint8_t minimum_header_len(std::uint8_t mh_type) {
