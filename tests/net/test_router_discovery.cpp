@@ -1,7 +1,8 @@
 // RS in, RA out on a MAG access link, against a stock Linux host in its own namespace: the host's
 // own RS is reported with its address, interface and MAC; the unicast RA we answer with makes it
 // autoconfigure an address in the advertised prefix, adopt the RFC 6543 router as its default
-// route and take the advertised MTU; tshark decodes the captured RA without complaint.
+// route and take the advertised MTU; a withdrawal deprecates the address; tshark decodes the
+// captured RA without complaint.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -244,6 +245,22 @@ TEST_F(RouterDiscoveryTest, HostAutoconfiguresFromTheUnicastAdvertisement) {
   const std::string neighbours =
       mn_->output_of("ip -6 neigh show dev mn0 fe80::200:5eff:fe00:5213");
   EXPECT_NE(neighbours.find("lladdr 00:00:5e:00:52:13 router"), std::string::npos) << neighbours;
+
+  // RFC 5213 §6.12 withdrawal (both lifetimes 0). RFC 4862 §5.5.3 e: the host deprecates the
+  // address at once but, by the two-hour rule, keeps its remaining valid lifetime.
+  nd::RouterAdvertisement withdrawal = ra;
+  withdrawal.prefixes = {nd::withdrawal_of(kHomeNetworkPrefix)};
+  auto withdrawal_bytes = nd::encode_router_advertisement(withdrawal);
+  ASSERT_TRUE(withdrawal_bytes.has_value());
+  ASSERT_TRUE(socket->send_advertisement(*withdrawal_bytes, solicitation->source).has_value());
+  EXPECT_TRUE(eventually(
+      [&] {
+        const std::string line = mn_->output_of("ip -6 -o addr show dev mn0 scope global");
+        return line.find(expected_address + " scope global deprecated") != std::string::npos &&
+               line.find("preferred_lft 0sec") != std::string::npos;
+      },
+      3000ms))
+      << mn_->output_of("ip -6 addr show dev mn0");
 
   // tshark's own dissector agrees field by field, finds the checksum good and flags nothing.
   if (testing::shell("command -v tshark >/dev/null") != 0) GTEST_SKIP() << "tshark not installed";
