@@ -36,8 +36,8 @@ std::uint8_t minimum_header_len(std::uint8_t mh_type) {
     case static_cast<std::uint8_t>(MhType::kBindingAck):
     case static_cast<std::uint8_t>(MhType::kHeartbeat):
     case static_cast<std::uint8_t>(MhType::kBindingRevocation):
-    case 19:     // Update Notification
-    case 20:     // Update Notification Acknowledgement
+    case kUpdateNotification:
+    case kUpdateNotificationAck:
       return 1;  // a 12-octet fixed part, padded to 16
     default:
       return 0;
