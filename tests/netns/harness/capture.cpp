@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -64,15 +65,18 @@ tl::expected<void, std::string> write_pcap(int fd, const std::string& path) {
   file.write(reinterpret_cast<const char*>(&header), sizeof header);
   std::vector<char> frame(header.snaplen);
   while (true) {
-    ssize_t n = recv(fd, frame.data(), frame.size(), MSG_DONTWAIT);
+    // MSG_TRUNC: a packet socket then returns the frame's real length even when it was cut to
+    // the buffer, so the record says so instead of passing a truncated frame off as whole.
+    ssize_t n = recv(fd, frame.data(), frame.size(), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n < 0) return tl::unexpected(errno_text("recv on packet socket"));
+    const auto original = static_cast<std::uint32_t>(n);
+    const std::uint32_t captured = std::min(original, header.snaplen);
     // Arrival times are not part of any assertion, so they are left at zero.
-    const auto length = static_cast<std::uint32_t>(n);
-    const PcapRecordHeader record{0, 0, length, length};
+    const PcapRecordHeader record{0, 0, captured, original};
     file.write(reinterpret_cast<const char*>(&record), sizeof record);
-    file.write(frame.data(), n);
+    file.write(frame.data(), captured);
   }
   file.flush();
   if (!file) return tl::unexpected("cannot write " + path);
