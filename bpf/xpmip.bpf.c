@@ -47,8 +47,8 @@ static __always_inline int tunnel_out(struct xdp_md *ctx, struct frame *f,
   outer_header_for(f, cfg->self_addr, peer, cfg->outer_hop_limit, &outer);
   __u32 inner_len = ipv6_l3_len(f->ip6);
   struct bpf_fib_lookup fib;
-  long rc = fib_lookup_v6(ctx, &fib, outer.src, outer.dst, XPMIP_IPV6_HLEN + inner_len,
-                          XPMIP_IPPROTO_IPV6, outer.first_word);
+  long rc = fib_lookup_v6(ctx, ctx->ingress_ifindex, &fib, outer.src, outer.dst,
+                          XPMIP_IPV6_HLEN + inner_len, XPMIP_IPPROTO_IPV6, outer.first_word);
   switch (rc) {
     case BPF_FIB_LKUP_RET_SUCCESS:
     case BPF_FIB_LKUP_RET_NO_NEIGH:
@@ -230,9 +230,19 @@ int xpmip_lma_core(struct xdp_md *ctx) {
     if (pop_outer_header(ctx)) return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, XDP_DROP);
     return verdict(XPMIP_CTR_LMA_CORE_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
   }
+  /* Mobile node to mobile node through the LMA: the packet leaves through another tunnel. */
+  const struct xpmip_lma_binding *to_mn =
+      hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &inner->daddr);
+  if (to_mn) {
+    __u8 proxy_coa[16];
+    __builtin_memcpy(proxy_coa, to_mn->proxy_coa, sizeof(proxy_coa));
+    if (pop_outer_header(ctx)) return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, XDP_DROP);
+    if (parse_frame(ctx, &f) != PARSE_OK) return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
+    return tunnel_out(ctx, &f, cfg, proxy_coa, XPMIP_CTR_LMA_CORE_TX_HAIRPIN, rx_bytes);
+  }
   struct bpf_fib_lookup fib;
-  long rc = fib_lookup_v6(ctx, &fib, &inner->saddr, &inner->daddr, ipv6_l3_len(inner),
-                          inner->nexthdr, ipv6_first_word(inner));
+  long rc = fib_lookup_v6(ctx, ctx->ingress_ifindex, &fib, &inner->saddr, &inner->daddr,
+                          ipv6_l3_len(inner), inner->nexthdr, ipv6_first_word(inner));
   enum xpmip_counter counter;
   switch (rc) {
     case BPF_FIB_LKUP_RET_SUCCESS:
@@ -283,4 +293,68 @@ int xpmip_lma_external(struct xdp_md *ctx) {
   __u8 proxy_coa[16];
   __builtin_memcpy(proxy_coa, b->proxy_coa, sizeof(proxy_coa));
   return tunnel_out(ctx, &f, cfg, proxy_coa, XPMIP_CTR_LMA_EXT_TX_ENCAP, rx_bytes);
+}
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+
+/* LMA, traffic the host itself sends towards an HNP (ICMPv6 errors it generates for mobile nodes,
+ * its own connections): XDP never sees locally generated packets, so this TC egress program on the
+ * interface the HNP routes point at tunnels them. The kernel resolves the next hop
+ * (bpf_redirect_neigh), so the first packet to a new MAG is queued, not lost. */
+SEC("tc")
+int xpmip_lma_local_out(struct __sk_buff *skb) {
+  __u64 rx_bytes = skb->len;
+  const struct xpmip_config *cfg = config_get();
+  if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, TC_ACT_OK);
+  const __u32 headers = sizeof(struct ethhdr) + XPMIP_IPV6_HLEN;
+  /* The flow label hash reads the ports right after the header when they are there. */
+  const __u32 wanted = headers + sizeof(__u32);
+  if (skb->protocol != bpf_htons(XPMIP_ETH_P_IPV6) || skb->len < headers ||
+      bpf_skb_pull_data(skb, skb->len < wanted ? headers : wanted))
+    return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, TC_ACT_OK);
+
+  struct frame f = {.eth = (void *)(long)skb->data, .data_end = (void *)(long)skb->data_end};
+  f.ip6 = (void *)(f.eth + 1);
+  if ((void *)(f.ip6 + 1) > f.data_end) return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, TC_ACT_OK);
+  const struct xpmip_lma_binding *b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
+  if (!b) return verdict(XPMIP_CTR_LMA_LOCAL_PASS_NOT_BOUND, rx_bytes, TC_ACT_OK);
+  if (is_own_tunnel_packet(f.ip6, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, TC_ACT_SHOT);
+
+  struct outer_header outer;
+  outer_header_for(&f, cfg->self_addr, b->proxy_coa, cfg->outer_hop_limit, &outer);
+  struct ipv6hdr hdr = {.nexthdr = XPMIP_IPPROTO_IPV6, .hop_limit = outer.hop_limit};
+  ipv6_set_first_word(&hdr, outer.first_word);
+  hdr.payload_len = bpf_htons(outer.payload_len);
+  __builtin_memcpy(&hdr.saddr, outer.src, 16);
+  __builtin_memcpy(&hdr.daddr, outer.dst, 16);
+  /* ENCAP_L3_IPV6 tells GSO and checksum offload that an IPv6 tunnel header was added. */
+  if (bpf_skb_adjust_room(skb, XPMIP_IPV6_HLEN, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
+      bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &hdr, sizeof(hdr), 0))
+    return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, TC_ACT_SHOT);
+
+  struct bpf_fib_lookup fib;
+  long rc = fib_lookup_v6(skb, skb->ifindex, &fib, outer.src, outer.dst, 0, XPMIP_IPPROTO_IPV6,
+                          outer.first_word);
+  switch (rc) {
+    case BPF_FIB_LKUP_RET_SUCCESS:
+    case BPF_FIB_LKUP_RET_NO_NEIGH: {
+      struct bpf_redir_neigh nh = {.nh_family = XPMIP_AF_INET6};
+      __builtin_memcpy(nh.ipv6_nh, fib.ipv6_dst, sizeof(nh.ipv6_nh));
+      return verdict(XPMIP_CTR_LMA_LOCAL_TX_ENCAP, rx_bytes,
+                     (int)bpf_redirect_neigh(fib.ifindex, &nh, sizeof(nh), 0));
+    }
+    case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+      /* The daemon gives HNP routes the tunnel MTU, so local senders size packets to fit. */
+      return verdict(XPMIP_CTR_DROP_TUNNEL_MTU, rx_bytes, TC_ACT_SHOT);
+    case BPF_FIB_LKUP_RET_BLACKHOLE:
+    case BPF_FIB_LKUP_RET_UNREACHABLE:
+    case BPF_FIB_LKUP_RET_PROHIBIT:
+      return verdict(XPMIP_CTR_DROP_NO_ROUTE, rx_bytes, TC_ACT_SHOT);
+    case BPF_FIB_LKUP_RET_NOT_FWDED:
+    case BPF_FIB_LKUP_RET_FWD_DISABLED:
+    case BPF_FIB_LKUP_RET_UNSUPP_LWT:
+    default:
+      return verdict(XPMIP_CTR_DROP_FIB_NOT_FORWARDED, rx_bytes, TC_ACT_SHOT);
+  }
 }

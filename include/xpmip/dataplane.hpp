@@ -47,7 +47,13 @@ struct Ipv6Prefix {
 // RFC 6543 §2: the MAC all MAGs of a domain may share on their access links.
 inline constexpr MacAddress kRfc6543MagMac = {0x00, 0x00, 0x5e, 0x00, 0x52, 0x13};
 
-enum class Program { kMagAccess, kMagCore, kLmaCore, kLmaExternal };
+enum class Program {
+  kMagAccess,    // XDP, MN-facing interface of a MAG
+  kMagCore,      // XDP, LMA-facing interface of a MAG
+  kLmaCore,      // XDP, MAG-facing interface of an LMA
+  kLmaExternal,  // XDP, Internet-facing interface of an LMA
+  kLmaLocalOut,  // TC egress, interface the LMA's HNP routes point at (host-generated traffic)
+};
 
 [[nodiscard]] const char* program_name(Program program);
 
@@ -110,7 +116,7 @@ struct CounterValue {
 using Counters = std::array<CounterValue, XPMIP_CTR_COUNT>;
 
 struct AttachInfo {
-  std::uint32_t link_id = 0;
+  std::uint32_t link_id = 0;  // 0 for kLmaLocalOut: a TC netlink filter, not a link
   std::uint32_t prog_id = 0;
   bool generic = false;   // attached in generic (skb) mode
   bool replaced = false;  // an existing pinned link got the new program
@@ -126,7 +132,9 @@ class Dataplane {
   ~Dataplane();
 
   // Attaches `program` to `ifindex` through a BPF link pinned as link_<program>_<ifindex>. If that
-  // pin exists (daemon restart) the program on it is replaced atomically instead.
+  // pin exists (daemon restart) the program on it is replaced atomically instead. kLmaLocalOut
+  // becomes a clsact egress filter (handle 1, priority 0x5213), replaced in place on restart;
+  // `mode` does not apply to it, and remove_pins() does not see it: detach() it explicitly.
   Result<AttachInfo> attach(Program program, std::uint32_t ifindex,
                             XdpMode mode = XdpMode::kNativeOrGeneric);
   Result<void> detach(Program program, std::uint32_t ifindex);

@@ -88,10 +88,14 @@ struct xpmip_counter_value {
   X(LMA_CORE_PASS_NO_NEIGH, "lma_core_pass_no_neigh")                                       \
   X(LMA_CORE_PASS_FIB_ERROR, "lma_core_pass_fib_error")                                     \
   X(LMA_CORE_DROP_SPOOFED_SRC, "lma_core_drop_spoofed_src")                                 \
+  X(LMA_CORE_TX_HAIRPIN, "lma_core_tx_hairpin")                                             \
   /* LMA external side (XDP on the Internet-facing interface) */                            \
   X(LMA_EXT_TX_ENCAP, "lma_ext_tx_encap")                                                   \
   X(LMA_EXT_PASS_HOP_LIMIT, "lma_ext_pass_hop_limit")                                       \
   X(LMA_EXT_PASS_NOT_BOUND, "lma_ext_pass_not_bound")                                       \
+  /* LMA, traffic the host itself sends (TC egress) */                                      \
+  X(LMA_LOCAL_TX_ENCAP, "lma_local_tx_encap")                                               \
+  X(LMA_LOCAL_PASS_NOT_BOUND, "lma_local_pass_not_bound")                                   \
   /* shared by the programs */                                                              \
   X(PASS_NOT_CONFIGURED, "pass_not_configured")                                             \
   X(PASS_NOT_IPV6, "pass_not_ipv6")                                                         \

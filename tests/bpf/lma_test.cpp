@@ -150,6 +150,51 @@ TEST_F(LmaTest, CoreHandsWhatXdpCannotForwardToTheKernelDecapsulated) {
   EXPECT_EQ(counter(XPMIP_CTR_LMA_CORE_PASS_FIB_ERROR).packets, 2u);
 }
 
+TEST_F(LmaTest, CoreSendsMobileToMobileTrafficIntoTheOtherTunnel) {
+  const Ipv6Address mn2 = ip("2001:db8:100:2::20");
+  ASSERT_TRUE(dp().lma_bind({ip("2001:db8:100:2::"), 64}, kMagB));
+  const Ipv6Fields inner{kMnAddr, mn2, 0x02, 0x77, 40, 17};
+  const Bytes in = from_mag(kMagA, inner);
+  const XdpRun run = core(in);
+  ASSERT_EQ(run.action, XDP_REDIRECT);
+  Ipv6Fields forwarded = inner;
+  forwarded.hop_limit = 39;
+  const Ipv6Fields outer = read_ipv6(run.out, kEthLen);
+  const Bytes expected =
+      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+               ipv6({kLmaAddr, kMagB, 0x02, outer.flow_label, 64, 41},
+                    ipv6(forwarded, udp(50000, 80, 120))));
+  EXPECT_TRUE(same_bytes(run.out, expected));
+  expect_only_counter(XPMIP_CTR_LMA_CORE_TX_HAIRPIN, 1, in.size());
+}
+
+// Host-generated traffic (here an ICMPv6 error for the MN) leaves through the TC egress program.
+TEST_F(LmaTest, LocalTrafficToAnHnpIsTunnelledByTheTcProgram) {
+  const Bytes icmp = {1, 4, 0x12, 0x34, 0, 0, 0, 0, 0xde, 0xad};
+  const Ipv6Fields h{kLmaAddr, kMnAddr, 0, 0, 64, 58};
+  const Bytes in = ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6, ipv6(h, icmp));
+  const XdpRun run = run_tc(dp().program_fd(Program::kLmaLocalOut), in, topo_.core0);
+  EXPECT_EQ(run.action, 7 /* TC_ACT_REDIRECT from bpf_redirect_neigh */);
+  const Ipv6Fields outer = read_ipv6(run.out, kEthLen);
+  const Bytes expected =
+      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+               ipv6({kLmaAddr, kMagA, 0, outer.flow_label, 64, 41}, ipv6(h, icmp)));
+  EXPECT_TRUE(same_bytes(run.out, expected)) << "hop limit kept: the packet was not forwarded";
+  expect_only_counter(XPMIP_CTR_LMA_LOCAL_TX_ENCAP, 1, in.size());
+
+  const Bytes other = ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+                               ipv6({kLmaAddr, kCn, 0, 0, 64, 58}, icmp));
+  const XdpRun passed = run_tc(dp().program_fd(Program::kLmaLocalOut), other, topo_.core0);
+  EXPECT_EQ(passed.action, 0 /* TC_ACT_OK */);
+  EXPECT_TRUE(same_bytes(passed.out, other));
+  EXPECT_EQ(counter(XPMIP_CTR_LMA_LOCAL_PASS_NOT_BOUND).packets, 1u);
+
+  ASSERT_TRUE(dp().lma_bind(kHnp, ip("2001:db8:1d::5")));  // unreachable MAG
+  EXPECT_EQ(run_tc(dp().program_fd(Program::kLmaLocalOut), in, topo_.core0).action,
+            2 /* TC_ACT_SHOT */);
+  EXPECT_EQ(counter(XPMIP_CTR_DROP_NO_ROUTE).packets, 1u);
+}
+
 TEST_F(LmaTest, CorePassesTunnelsForOtherAddresses) {
   const Bytes in = ethernet(topo_.acc0_mac, kMagMac, kEthIpv6,
                             ipv6({kMagA, ip("2001:db8:c::77"), 0, 0, 63, 41},

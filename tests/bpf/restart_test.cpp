@@ -118,6 +118,38 @@ TEST_F(RestartTest, GenericModeOnRequestAndOnePinPerProgramAndInterface) {
   EXPECT_NE(busy.error().message().find("another XDP program"), std::string::npos);
 }
 
+TEST_F(RestartTest, TcEgressFilterIsReplacedInPlaceOnRestart) {
+  auto first = dp().attach(Program::kLmaLocalOut, topo_.core0);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_FALSE(first->replaced);
+  EXPECT_EQ(first->prog_id, prog_id(dp().program_fd(Program::kLmaLocalOut)));
+
+  auto second = Dataplane::open(same_instance());
+  ASSERT_TRUE(second) << second.error().message();
+  auto swapped = second->attach(Program::kLmaLocalOut, topo_.core0);
+  ASSERT_TRUE(swapped) << swapped.error().message();
+  EXPECT_TRUE(swapped->replaced);
+  EXPECT_EQ(swapped->prog_id, prog_id(second->program_fd(Program::kLmaLocalOut)));
+
+  bpf_tc_hook hook{};
+  hook.sz = sizeof(hook);
+  hook.ifindex = static_cast<int>(topo_.core0);
+  hook.attach_point = BPF_TC_EGRESS;
+  bpf_tc_opts query{};
+  query.sz = sizeof(query);
+  query.handle = 1;
+  query.priority = 0x5213;
+  ASSERT_EQ(bpf_tc_query(&hook, &query), 0);
+  EXPECT_EQ(query.prog_id, swapped->prog_id) << "one filter, new program";
+
+  ASSERT_TRUE(second->detach(Program::kLmaLocalOut, topo_.core0));
+  bpf_tc_opts gone{};
+  gone.sz = sizeof(gone);
+  gone.handle = 1;
+  gone.priority = 0x5213;
+  EXPECT_LT(bpf_tc_query(&hook, &gone), 0) << "filter removed";
+}
+
 TEST_F(RestartTest, MapsAreSizedFromOptionsAndAMismatchIsExplained) {
   EXPECT_EQ(pinned_max_entries(dp().pin_dir() + "/" XPMIP_MAP_MAG_HNP64), 4096u);
   EXPECT_EQ(pinned_max_entries(dp().pin_dir() + "/" XPMIP_MAP_LMA_HNP_LPM), 256u);

@@ -124,6 +124,30 @@ XdpRun run_xdp(int prog_fd, const Bytes& frame, std::uint32_t ingress_ifindex) {
   return run;
 }
 
+XdpRun run_tc(int prog_fd, const Bytes& frame, std::uint32_t ifindex) {
+  XdpRun run;
+  run.out.assign(4096, 0);
+  __sk_buff ctx{};
+  ctx.ifindex = ifindex;
+  bpf_test_run_opts opts{};
+  opts.sz = sizeof(opts);
+  opts.data_in = frame.data();
+  opts.data_size_in = static_cast<__u32>(frame.size());
+  opts.data_out = run.out.data();
+  opts.data_size_out = static_cast<__u32>(run.out.size());
+  opts.ctx_in = &ctx;
+  opts.ctx_size_in = sizeof(ctx);
+  opts.repeat = 1;
+  if (const int rc = bpf_prog_test_run_opts(prog_fd, &opts); rc != 0) {
+    ADD_FAILURE() << "BPF_PROG_RUN (tc) failed: " << rc;
+    run.out.clear();
+    return run;
+  }
+  run.action = static_cast<int>(opts.retval);
+  run.out.resize(opts.data_size_out);
+  return run;
+}
+
 dataplane::Options DataplaneTest::test_options() {
   static std::atomic<int> sequence{0};
   dataplane::Options o;

@@ -56,6 +56,9 @@ struct XdpRun {
 // BPF_PROG_RUN once (repeat 1: repeated runs would keep modifying the same buffer).
 XdpRun run_xdp(int prog_fd, const Bytes& frame, std::uint32_t ingress_ifindex);
 
+// The same for a TC (SCHED_CLS) program; `ifindex` is the device the skb is on.
+XdpRun run_tc(int prog_fd, const Bytes& frame, std::uint32_t ifindex);
+
 // Test fixture: root + bpffs or skip, namespace + topology, a fresh Dataplane instance.
 class DataplaneTest : public ::testing::Test {
  protected:

@@ -21,6 +21,7 @@
 #include "error.hpp"
 #include "keys.hpp"
 #include "libbpf_log.hpp"
+#include "tc_filter.hpp"
 #include "xdp_link.hpp"
 
 namespace xpmip::dataplane {
@@ -43,6 +44,8 @@ const char* program_name(Program program) {
       return "xpmip_lma_core";
     case Program::kLmaExternal:
       return "xpmip_lma_external";
+    case Program::kLmaLocalOut:
+      return "xpmip_lma_local_out";
   }
   return "unknown";
 }
@@ -173,6 +176,8 @@ struct Dataplane::State {
         return skel->progs.xpmip_lma_core;
       case Program::kLmaExternal:
         return skel->progs.xpmip_lma_external;
+      case Program::kLmaLocalOut:
+        return skel->progs.xpmip_lma_local_out;
     }
     return nullptr;
   }
@@ -225,19 +230,23 @@ Result<Dataplane> Dataplane::open(const Options& options) {
 }
 
 Result<AttachInfo> Dataplane::attach(Program program, std::uint32_t ifindex, XdpMode mode) {
+  const std::string what =
+      std::string(program_name(program)) + " on ifindex " + std::to_string(ifindex);
+  if (program == Program::kLmaLocalOut) return attach_tc_egress(program_fd(program), ifindex, what);
   XdpAttachRequest request;
   request.prog_fd = program_fd(program);
   request.ifindex = ifindex;
   request.mode = mode;
   request.pin_path = state_->link_pin(program, ifindex);
-  request.what = std::string(program_name(program)) + " on ifindex " + std::to_string(ifindex);
+  request.what = what;
   return attach_or_replace(request);
 }
 
 Result<void> Dataplane::detach(Program program, std::uint32_t ifindex) {
-  return detach_pinned(state_->link_pin(program, ifindex),
-                       std::string(program_name(program)) + " on ifindex " +
-                           std::to_string(ifindex));
+  const std::string what =
+      std::string(program_name(program)) + " on ifindex " + std::to_string(ifindex);
+  if (program == Program::kLmaLocalOut) return detach_tc_egress(ifindex, what);
+  return detach_pinned(state_->link_pin(program, ifindex), what);
 }
 
 Result<void> Dataplane::set_config(const NodeConfig& config) {
