@@ -38,6 +38,9 @@ struct MagConfig {
   unsigned refresh_at_percent = 80;
   // MAX_UPDATE_RATE (RFC 6275 §12), applied per mobility session; 0 disables it.
   unsigned max_updates_per_second = 3;
+  // TimestampBasedApproachInUse (RFC 5213 §9.3). Off: PBUs carry no Timestamp option and the
+  // LMA orders them by sequence number alone (RFC 6275 §9.5.1), answering 135 when behind.
+  bool timestamp_option = true;
   // First value of the MAG-wide PBU sequence counter (RFC 5213 §6.9.1.1 (6)).
   std::uint16_t initial_sequence = 0;
 };

@@ -160,6 +160,14 @@ TEST_F(MagCoreTest, TimestampUsesRfc5213SecondsAndSixtyFourThousandthsOfTheWallC
   EXPECT_EQ(attach_ok().options.timestamp, kWallStartTimestamp | 0x8000);
 }
 
+TEST_F(MagCoreTest, SequenceNumberModeLeavesTheTimestampOut) {
+  config.timestamp_option = false;
+  recreate();
+  const auto pbu = attach_ok();
+  EXPECT_FALSE(pbu.options.timestamp.has_value());
+  EXPECT_FALSE(sole_pbu(advance_to_deadline(1s)).options.timestamp.has_value());
+}
+
 TEST_F(MagCoreTest, PolicyPrefixesAreRequestedAsGiven) {
   auto a = attachment();
   a.requested_hnps = {prefix64(5), prefix64(6)};

@@ -341,6 +341,34 @@ TEST_F(MagLmaInterplayTest, HandoffOfUnknownKindWaitsForTheOldMagsDeregistration
   EXPECT_FALSE(std::get<MagBindEvent>(mag_events[1][0]).mn_mac.has_value());
 }
 
+TEST_F(MagLmaInterplayTest, SequenceNumberModeHandoffAdoptsTheLmasSequenceNumber) {
+  // Both MAGs order by sequence number only (RFC 6275 §9.5.1); MAG2's counter is behind the
+  // number the LMA accepted from MAG1, so the LMA answers 135 and MAG2 continues above it.
+  policy.set_mag(kMagAddress[0], MagPolicy{.replay_mode = ReplayMode::kSequenceNumber});
+  policy.set_mag(kMagAddress[1], MagPolicy{.replay_mode = ReplayMode::kSequenceNumber});
+  for (std::size_t i = 0; i < mags.size(); ++i) {
+    MagConfig config;
+    config.timestamp_option = false;
+    config.initial_sequence = i == 0 ? 30000 : 100;
+    auto core = MagCore::create(config, clock);
+    ASSERT_TRUE(core.has_value());
+    mags[i].emplace(std::move(*core));
+  }
+  attach(0);
+  deliver_all();
+  expect_bound(0);
+  EXPECT_EQ(lma_binding()->last_sequence, 30000);
+
+  attach(1, Arrival::kHandoffFromAnotherMag);
+  deliver_all();
+  EXPECT_EQ(lma->stats().pba_count(PbaStatus::kSequenceOutOfWindow), 1u);
+  expect_bound(1);
+  EXPECT_EQ(lma_binding()->last_sequence, 30001);
+  EXPECT_EQ(mags[1]->stats().pbus_sent, 2u);
+  ASSERT_EQ(mag_events[1].size(), 1u);
+  expect_mag_bind(mag_events[1][0], 1);
+}
+
 TEST_F(MagLmaInterplayTest, DetachDeregistersAndTheLmaDeletesAfterMinDelay) {
   attach(0);
   deliver_all();

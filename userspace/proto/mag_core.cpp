@@ -449,7 +449,7 @@ ProxyBindingUpdate MagCore::build_pbu(const BulEntry& entry, PbuKind kind,
   // §6.9.1.1: ask for a per-session link-local address unless a fixed one is configured.
   if (is_unspecified(config_.fixed_link_local)) o.link_local_address = Ipv6Address{};
   // §6.9.4: every attempt carries the current time.
-  o.timestamp = to_pmip_timestamp(clock_->wall_now());
+  if (config_.timestamp_option) o.timestamp = to_pmip_timestamp(clock_->wall_now());
   return pbu;
 }
 
