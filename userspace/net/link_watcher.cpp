@@ -70,10 +70,6 @@ std::string_view to_string(NeighbourState state) {
   return "unknown";
 }
 
-void LinkWatcher::NlSocketFree::operator()(nl_sock* socket) const noexcept {
-  nl_socket_free(socket);
-}
-
 LinkWatcher::LinkWatcher(std::set<int> ifindexes, EventCallback on_event)
     : ifindexes_(std::move(ifindexes)), on_event_(std::move(on_event)) {}
 
@@ -83,16 +79,14 @@ NetResult<std::unique_ptr<LinkWatcher>> LinkWatcher::open(std::set<int> ifindexe
                                                           EventCallback on_event) {
   // Not make_unique: the constructor is private.
   std::unique_ptr<LinkWatcher> watcher{new LinkWatcher(std::move(ifindexes), std::move(on_event))};
-  watcher->socket_.reset(nl_socket_alloc());
+  auto connected = detail::connect_route_socket("link watcher");
+  if (!connected) return tl::unexpected(connected.error());
+  watcher->socket_ = std::move(*connected);
   nl_sock* socket = watcher->socket_.get();
-  if (socket == nullptr)
-    return tl::unexpected(NetError{"allocate netlink socket for link watcher", ENOMEM});
   // Notifications carry no sequence numbers of ours, and nothing here waits for ACKs.
   nl_socket_disable_seq_check(socket);
   nl_socket_disable_auto_ack(socket);
   nl_socket_modify_cb(socket, NL_CB_VALID, NL_CB_CUSTOM, &LinkWatcher::on_message, watcher.get());
-  if (int rc = nl_connect(socket, NETLINK_ROUTE); rc < 0)
-    return tl::unexpected(detail::netlink_error("connect link watcher to rtnetlink", rc));
   if (int rc = nl_socket_add_memberships(socket, RTNLGRP_LINK, RTNLGRP_NEIGH, 0); rc < 0)
     return tl::unexpected(
         detail::netlink_error("subscribe to rtnetlink link and neighbour groups", rc));

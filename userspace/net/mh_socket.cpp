@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "socket_util.hpp"
 #include "xpmip/address.hpp"

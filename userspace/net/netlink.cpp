@@ -6,7 +6,13 @@
 #include <cstdlib>
 #include <utility>
 
-namespace xpmip::net::detail {
+namespace xpmip::net {
+
+void NlSocketFree::operator()(nl_sock* socket) const noexcept {
+  nl_socket_free(socket);
+}
+
+namespace detail {
 namespace {
 
 int errno_of(int nl_error) {
@@ -70,4 +76,5 @@ NlAddr make_nl_addr(int family, std::span<const std::uint8_t> bytes) {
   return NlAddr{nl_addr_build(family, bytes.data(), bytes.size())};
 }
 
-}  // namespace xpmip::net::detail
+}  // namespace detail
+}  // namespace xpmip::net

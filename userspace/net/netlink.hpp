@@ -10,13 +10,9 @@
 #include <string>
 
 #include "xpmip/net/error.hpp"
+#include "xpmip/net/netlink_socket.hpp"
 
 namespace xpmip::net::detail {
-
-struct NlSocketFree {
-  void operator()(nl_sock* socket) const noexcept { nl_socket_free(socket); }
-};
-using NlSocket = std::unique_ptr<nl_sock, NlSocketFree>;
 
 struct NlAddrPut {
   void operator()(nl_addr* address) const noexcept { nl_addr_put(address); }

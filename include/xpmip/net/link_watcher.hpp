@@ -14,10 +14,10 @@
 #include <variant>
 
 #include "xpmip/net/error.hpp"
+#include "xpmip/net/netlink_socket.hpp"
 #include "xpmip/router_advert.hpp"
 #include "xpmip/wire.hpp"
 
-struct nl_sock;
 struct nl_msg;
 struct nl_object;
 
@@ -77,17 +77,13 @@ class LinkWatcher {
   [[nodiscard]] NetResult<void> request_neighbour_dump();
 
  private:
-  struct NlSocketFree {
-    void operator()(nl_sock* socket) const noexcept;
-  };
-
   LinkWatcher(std::set<int> ifindexes, EventCallback on_event);
   static int on_message(nl_msg* message, void* self);
   static void on_object(nl_object* object, void* self);
   void handle_link(nl_object* object);
   void handle_neighbour(nl_object* object, bool deleted);
 
-  std::unique_ptr<nl_sock, NlSocketFree> socket_;
+  NlSocket socket_;
   std::set<int> ifindexes_;
   EventCallback on_event_;
   // Link notifications repeat for changes we do not report (stats, MTU, ...); only a change in
