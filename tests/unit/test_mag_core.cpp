@@ -521,6 +521,35 @@ TEST_F(MagCoreTest, Status152DeniesServiceUntilAnOperatorReleases) {
   EXPECT_EQ(mag->release(kMn1).error(), MagError::kNotHeld);
 }
 
+TEST_F(MagCoreTest, ClockSynchronizationDoesNotReleaseADeniedSession) {
+  EXPECT_EQ(
+      sole_unbind(mag->on_pba(reject(attach_ok(), PbaStatus::kProxyRegNotEnabled), kLma)).status,
+      PbaStatus::kProxyRegNotEnabled);
+  const auto synced = mag->on_clock_synchronized();
+  EXPECT_TRUE(synced.messages.empty());
+  EXPECT_EQ(only_binding().hold, HoldReason::kServiceDenied);
+}
+
+TEST_F(MagCoreTest, DetachOrHandoffOfAHeldSessionDropsItSilently) {
+  EXPECT_EQ(
+      sole_unbind(mag->on_pba(reject(attach_ok(), PbaStatus::kProxyRegNotEnabled), kLma)).status,
+      PbaStatus::kProxyRegNotEnabled);
+  const auto detached = mag->detach(kMn1);
+  ASSERT_TRUE(detached.has_value());
+  EXPECT_TRUE(detached->messages.empty());
+  EXPECT_TRUE(detached->events.empty());  // the Unbind came with the 152
+  EXPECT_TRUE(mag->bindings().empty());
+
+  EXPECT_EQ(
+      sole_unbind(mag->on_pba(reject(attach_ok(), PbaStatus::kTimestampMismatch), kLma)).status,
+      PbaStatus::kTimestampMismatch);
+  const auto away = mag->handoff_away(kMn1);
+  ASSERT_TRUE(away.has_value());
+  EXPECT_TRUE(away->messages.empty());
+  EXPECT_TRUE(away->events.empty());
+  EXPECT_TRUE(mag->bindings().empty());
+}
+
 TEST_F(MagCoreTest, Status155RetriesOnceAskingForAnyPrefix) {
   auto a = attachment();
   a.requested_hnps = {prefix64(5)};
@@ -730,6 +759,20 @@ TEST_F(MagCoreTest, AnswerToAnEarlierAttemptStillBindsAndTheLaterOneIsIgnored) {
   EXPECT_TRUE(
       mag->on_pba(answer(second, PbaStatus::kAccepted, 100, kAssigned), kLma).events.empty());
   EXPECT_EQ(mag->stats().pbas_unmatched, 1u);
+}
+
+TEST_F(MagCoreTest, OnlyTheLastEightAttemptsStayMatchable) {
+  config.max_registration_retransmissions = 10;
+  config.max_bindack_timeout = 1s;  // keep the test short: retry every second
+  recreate();
+  std::vector<ProxyBindingUpdate> sent{attach_ok()};
+  for (int i = 0; i < 8; ++i) sent.push_back(sole_pbu(advance_to_deadline(1s)));
+  // Nine attempts so far: the first fell out of the window, the second is still in it.
+  EXPECT_TRUE(
+      mag->on_pba(answer(sent[0], PbaStatus::kAccepted, 100, kAssigned), kLma).events.empty());
+  EXPECT_EQ(mag->stats().pbas_unmatched, 1u);
+  EXPECT_EQ(mag->on_pba(answer(sent[1], PbaStatus::kAccepted, 100, kAssigned), kLma).events.size(),
+            1u);
 }
 
 TEST_F(MagCoreTest, ReorderedRejectionOfASupersededAttemptIsStale) {
