@@ -280,6 +280,54 @@ TEST_F(RouterDiscoveryTest, HostAutoconfiguresFromTheUnicastAdvertisement) {
   EXPECT_EQ(fields, "134 255 1 1800 00:00:5e:00:52:13 1400 2001:db8:77:: 64 1 1 3600 1800  \n");
 }
 
+TEST_F(RouterDiscoveryTest, UnsolicitedMulticastAdvertisementAlsoConfiguresTheHost) {
+  std::optional<RouterDiscoverySocket> socket;
+  {
+    EnterNetns inside(*mag_);
+    ASSERT_TRUE(adopt_router_identity(access_ifindex_).has_value());
+    auto opened = RouterDiscoverySocket::open(access_ifindex_);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message();
+    socket.emplace(std::move(*opened));
+  }
+  mn_->sysctl("net.ipv6.conf.mn0.router_solicitations=0");
+  mn_->ip("link set mn0 up");
+  ASSERT_TRUE(eventually(
+      [&] {
+        return mn_->output_of("ip -6 -o addr show dev mn0 scope link").find("fe80::ff:feaa:bbcc") !=
+               std::string::npos;
+      },
+      3000ms));
+
+  nd::RouterAdvertisement ra;
+  ra.router_lifetime_s = 600;
+  ra.source_link_layer = nd::kFixedMagMac;
+  ra.prefixes.push_back(nd::PrefixInformation{
+      .prefix = kHomeNetworkPrefix, .valid_lifetime_s = 600, .preferred_lifetime_s = 300});
+  auto encoded = nd::encode_router_advertisement(ra);
+  ASSERT_TRUE(encoded.has_value());
+  auto sent = socket->send_advertisement(*encoded, nd::kAllNodes);
+  ASSERT_TRUE(sent.has_value()) << sent.error().message();
+
+  EXPECT_TRUE(eventually(
+      [&] {
+        return mn_->output_of("ip -6 route show default")
+                   .find("default via fe80::200:5eff:fe00:5213 dev mn0 proto ra") !=
+               std::string::npos;
+      },
+      3000ms));
+  EXPECT_NE(mn_->output_of("ip -6 -o addr show dev mn0 scope global")
+                .find("2001:db8:77::ff:feaa:bbcc/64"),
+            std::string::npos);
+}
+
+TEST_F(RouterDiscoveryTest, OpeningOnAMissingInterfaceNamesTheStep) {
+  EnterNetns inside(*mag_);
+  auto opened = RouterDiscoverySocket::open(999999);
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().error_number, ENODEV);
+  EXPECT_EQ(opened.error().step, "find access interface on ifindex 999999");
+}
+
 TEST_F(RouterDiscoveryTest, SolicitationWithHopLimitBelow255IsDiscarded) {
   std::optional<RouterDiscoverySocket> socket;
   {

@@ -1,5 +1,6 @@
 #include "xpmip/net/router_discovery_socket.hpp"
 
+#include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,6 +22,10 @@ constexpr std::size_t kMaxSolicitation = 1500;
 
 NetResult<void> configure(int fd, int ifindex) {
   const std::string where = " on ifindex " + std::to_string(ifindex);
+  // SO_BINDTOIFINDEX accepts an index no interface has (seen on 6.18), so check first.
+  char name[IF_NAMESIZE] = {};
+  if (::if_indextoname(static_cast<unsigned>(ifindex), name) == nullptr)
+    return tl::unexpected(NetError{"find access interface" + where, ENODEV});
   // Only this access interface's traffic: one socket per access link.
   if (auto set = detail::set_option(fd, SOL_SOCKET, SO_BINDTOIFINDEX, ifindex,
                                     "bind ICMPv6 socket to interface" + where);
