@@ -151,6 +151,7 @@ struct MagBindingView {
   HandoffIndicator handoff = HandoffIndicator::kReserved;  // in the latest PBU
   MagSessionState state = MagSessionState::kRegistering;
   HoldReason hold = HoldReason::kNone;
+  std::chrono::seconds granted_lifetime{0};           // by the latest accepted PBA
   std::optional<std::chrono::seconds> lifetime_left;  // while a granted lifetime runs
   std::chrono::seconds age{0};
   std::optional<PbaStatus> last_status;

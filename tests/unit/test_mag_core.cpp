@@ -346,6 +346,7 @@ TEST_F(MagCoreTest, AcceptedPbaBindsWithAssignedPrefixesAndGrantedLifetime) {
   EXPECT_EQ(view.lma, kLma);
   EXPECT_EQ(view.access_tech, AccessTechnology::kIeee80211);
   EXPECT_EQ(view.handoff, HandoffIndicator::kNewInterface);
+  EXPECT_EQ(view.granted_lifetime, 400s);
   EXPECT_EQ(view.lifetime_left, 399s);  // 400 s counted from the send, 200 ms ago
   EXPECT_EQ(view.age, 0s);
   EXPECT_EQ(view.last_status, PbaStatus::kAccepted);

@@ -356,6 +356,8 @@ std::vector<MagBindingView> MagCore::bindings() const {
         .handoff = entry.last_handoff,
         .state = entry.state,
         .hold = entry.hold,
+        .granted_lifetime =
+            std::chrono::seconds{std::int64_t{entry.granted_lifetime} * kLifetimeUnitSeconds},
         .age = std::chrono::duration_cast<std::chrono::seconds>(now - entry.created),
         .last_status = entry.last_status};
     const bool bound =
