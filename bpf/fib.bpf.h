@@ -7,8 +7,8 @@
  * the kernel compares it with the route MTU and answers FRAG_NEEDED when it does not fit. Only a
  * locked route MTU ("mtu lock N"), a learned path MTU or the device MTU count. From TC, tot_len 0
  * makes the kernel check the skb itself, GSO included. `ctx` is an xdp_md or a __sk_buff. */
-static __always_inline long fib_lookup_v6(void *ctx, __u32 ifindex, struct bpf_fib_lookup *fib,
-                                          const void *src, const void *dst, __u32 tot_len,
+static __always_inline long fib_lookup_v6(void* ctx, __u32 ifindex, struct bpf_fib_lookup* fib,
+                                          const void* src, const void* dst, __u32 tot_len,
                                           __u8 l4_protocol, __u32 first_word) {
   __builtin_memset(fib, 0, sizeof(*fib));
   fib->family = XPMIP_AF_INET6;
@@ -22,11 +22,12 @@ static __always_inline long fib_lookup_v6(void *ctx, __u32 ifindex, struct bpf_f
 }
 
 /* Sends the frame to the next hop the FIB chose; XDP_TX when that is back out the same port. */
-static __always_inline int forward_to_next_hop(struct xdp_md *ctx, const struct bpf_fib_lookup *fib) {
-  void *data = (void *)(long)ctx->data;
-  void *data_end = (void *)(long)ctx->data_end;
-  struct ethhdr *eth = data;
-  if ((void *)(eth + 1) > data_end) return XDP_ABORTED;
+static __always_inline int forward_to_next_hop(struct xdp_md* ctx,
+                                               const struct bpf_fib_lookup* fib) {
+  void* data = (void*)(long)ctx->data;
+  void* data_end = (void*)(long)ctx->data_end;
+  struct ethhdr* eth = data;
+  if ((void*)(eth + 1) > data_end) return XDP_ABORTED;
   __builtin_memcpy(eth->h_dest, fib->dmac, sizeof(eth->h_dest));
   __builtin_memcpy(eth->h_source, fib->smac, sizeof(eth->h_source));
   if (fib->ifindex == ctx->ingress_ifindex) return XDP_TX;

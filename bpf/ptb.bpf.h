@@ -29,9 +29,9 @@ struct {
 
 /* RFC 4443 §2.4(f): ICMPv6 errors MUST be rate-limited. A token bucket per CPU whose budget is
  * kept in nanoseconds: one message costs 1 s / rate, the bucket holds `burst` messages. */
-static __always_inline bool ptb_allowed(const struct xpmip_config *cfg) {
+static __always_inline bool ptb_allowed(const struct xpmip_config* cfg) {
   __u32 zero = 0;
-  struct ptb_bucket *b = bpf_map_lookup_elem(&ptb_bucket, &zero);
+  struct ptb_bucket* b = bpf_map_lookup_elem(&ptb_bucket, &zero);
   if (!b || cfg->ptb_per_second == 0) return false;
   __u64 cost = NSEC_PER_SEC / cfg->ptb_per_second;
   __u64 capacity = (__u64)cfg->ptb_burst * cost;
@@ -64,12 +64,12 @@ struct ipv6_pseudo_header {
 /* Turns the frame (Ethernet + an IPv6 packet longer than IPV6_MIN_MTU) into
  * Ethernet + IPv6 + ICMPv6 Packet Too Big(mtu) + the first PTB_QUOTE_LEN bytes of the packet,
  * addressed from `src` to the packet's source, MACs swapped. Returns 0 or -1 (frame unusable). */
-static __always_inline int make_packet_too_big(struct xdp_md *ctx, const __u8 src[16], __u32 mtu) {
-  void *data = (void *)(long)ctx->data;
-  void *data_end = (void *)(long)ctx->data_end;
+static __always_inline int make_packet_too_big(struct xdp_md* ctx, const __u8 src[16], __u32 mtu) {
+  void* data = (void*)(long)ctx->data;
+  void* data_end = (void*)(long)ctx->data_end;
   struct ethhdr eth;
-  struct ipv6hdr *invoking = data + sizeof(eth);
-  if ((void *)(invoking + 1) > data_end) return -1;
+  struct ipv6hdr* invoking = data + sizeof(eth);
+  if ((void*)(invoking + 1) > data_end) return -1;
   __builtin_memcpy(&eth, data, sizeof(eth));
   struct ipv6_pseudo_header ph = {
       .upper_layer_len = bpf_htonl(ICMPV6_HLEN + PTB_QUOTE_LEN),
@@ -81,19 +81,19 @@ static __always_inline int make_packet_too_big(struct xdp_md *ctx, const __u8 sr
   /* The invoking packet stays where it is and becomes the quote: grow the front by the new
    * IPv6 + ICMPv6 headers, cut the tail at the minimum MTU. */
   if (bpf_xdp_adjust_head(ctx, -(XPMIP_IPV6_HLEN + ICMPV6_HLEN))) return -1;
-  data = (void *)(long)ctx->data;
-  data_end = (void *)(long)ctx->data_end;
+  data = (void*)(long)ctx->data;
+  data_end = (void*)(long)ctx->data_end;
   if (bpf_xdp_adjust_tail(ctx, (int)((long)PTB_FRAME_LEN - (data_end - data)))) return -1;
-  data = (void *)(long)ctx->data;
-  data_end = (void *)(long)ctx->data_end;
+  data = (void*)(long)ctx->data;
+  data_end = (void*)(long)ctx->data_end;
   if (data + PTB_FRAME_LEN > data_end) return -1;
 
-  struct ethhdr *out_eth = data;
+  struct ethhdr* out_eth = data;
   __builtin_memcpy(out_eth->h_dest, eth.h_source, sizeof(eth.h_source));
   __builtin_memcpy(out_eth->h_source, eth.h_dest, sizeof(eth.h_dest));
   out_eth->h_proto = bpf_htons(XPMIP_ETH_P_IPV6);
 
-  struct ipv6hdr *ip6 = (void *)(out_eth + 1);
+  struct ipv6hdr* ip6 = (void*)(out_eth + 1);
   ipv6_set_first_word(ip6, 6u << 28);
   ip6->payload_len = bpf_htons(ICMPV6_HLEN + PTB_QUOTE_LEN);
   ip6->nexthdr = XPMIP_IPPROTO_ICMPV6;
@@ -101,19 +101,19 @@ static __always_inline int make_packet_too_big(struct xdp_md *ctx, const __u8 sr
   __builtin_memcpy(&ip6->saddr, ph.src, 16);
   __builtin_memcpy(&ip6->daddr, ph.dst, 16);
 
-  __u8 *icmp = (void *)(ip6 + 1);
+  __u8* icmp = (void*)(ip6 + 1);
   icmp[0] = ICMPV6_PKT_TOOBIG;
   icmp[1] = 0;
-  *(__u16 *)(icmp + 2) = 0;
-  *(__be32 *)(icmp + 4) = bpf_htonl(mtu);
+  *(__u16*)(icmp + 2) = 0;
+  *(__be32*)(icmp + 4) = bpf_htonl(mtu);
 
   /* RFC 4443 §2.3: checksum over the pseudo-header and the whole ICMPv6 message. */
-  __s64 sum = bpf_csum_diff(0, 0, (__be32 *)&ph, sizeof(ph), 0);
-  sum = bpf_csum_diff(0, 0, (__be32 *)icmp, CSUM_CHUNK, (__wsum)sum);
-  sum = bpf_csum_diff(0, 0, (__be32 *)(icmp + CSUM_CHUNK), CSUM_CHUNK, (__wsum)sum);
-  sum = bpf_csum_diff(0, 0, (__be32 *)(icmp + 2 * CSUM_CHUNK),
+  __s64 sum = bpf_csum_diff(0, 0, (__be32*)&ph, sizeof(ph), 0);
+  sum = bpf_csum_diff(0, 0, (__be32*)icmp, CSUM_CHUNK, (__wsum)sum);
+  sum = bpf_csum_diff(0, 0, (__be32*)(icmp + CSUM_CHUNK), CSUM_CHUNK, (__wsum)sum);
+  sum = bpf_csum_diff(0, 0, (__be32*)(icmp + 2 * CSUM_CHUNK),
                       ICMPV6_HLEN + PTB_QUOTE_LEN - 2 * CSUM_CHUNK, (__wsum)sum);
   if (sum < 0) return -1;
-  *(__u16 *)(icmp + 2) = csum_fold((__u64)sum);
+  *(__u16*)(icmp + 2) = csum_fold((__u64)sum);
   return 0;
 }

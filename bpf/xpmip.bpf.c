@@ -13,14 +13,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-static __always_inline __u64 frame_len(const struct xdp_md *ctx) {
+static __always_inline __u64 frame_len(const struct xdp_md* ctx) {
   return (__u64)(ctx->data_end - ctx->data);
 }
 
 /* The packet at the front of the frame did not fit into the tunnel (RFC 2473 §7.1, RFC 5213
  * §6.9.5). XDP cannot fragment, so a packet of at most 1280 bytes is dropped (counted); a larger
  * one is answered with Packet Too Big carrying the tunnel MTU, but never less than 1280. */
-static __always_inline int tunnel_too_big(struct xdp_md *ctx, const struct xpmip_config *cfg,
+static __always_inline int tunnel_too_big(struct xdp_md* ctx, const struct xpmip_config* cfg,
                                           __u32 inner_len, __u32 route_mtu, __u64 rx_bytes) {
   if (inner_len <= IPV6_MIN_MTU) return verdict(XPMIP_CTR_DROP_TUNNEL_MTU, rx_bytes, XDP_DROP);
   if (!ptb_allowed(cfg)) return verdict(XPMIP_CTR_DROP_PTB_RATE_LIMITED, rx_bytes, XDP_DROP);
@@ -40,8 +40,8 @@ static __always_inline int tunnel_too_big(struct xdp_md *ctx, const struct xpmip
  *  - FRAG_NEEDED: Packet Too Big (tunnel_too_big);
  *  - no route / not forwardable: drop, counted. Passing it to the kernel would send the inner
  *    packet out untunnelled. */
-static __always_inline int tunnel_out(struct xdp_md *ctx, struct frame *f,
-                                      const struct xpmip_config *cfg, const __u8 peer[16],
+static __always_inline int tunnel_out(struct xdp_md* ctx, struct frame* f,
+                                      const struct xpmip_config* cfg, const __u8 peer[16],
                                       enum xpmip_counter tx_counter, __u64 rx_bytes) {
   struct outer_header outer;
   outer_header_for(f, cfg->self_addr, peer, cfg->outer_hop_limit, &outer);
@@ -78,21 +78,21 @@ static __always_inline int tunnel_out(struct xdp_md *ctx, struct frame *f,
 
 /* Addresses that only make sense on the access link: RS/RA, ND, MLD, DAD. The kernel (and the
  * daemon's RS listener) must see them; RFC 5213 §6.10.5 forbids forwarding link-local sources. */
-static __always_inline bool is_link_scoped(const struct ipv6hdr *ip6) {
+static __always_inline bool is_link_scoped(const struct ipv6hdr* ip6) {
   return addr_is_unspecified(&ip6->saddr) || addr_is_link_local(&ip6->saddr) ||
          addr_is_link_local(&ip6->daddr) || addr_is_multicast(&ip6->daddr);
 }
 
-static __always_inline bool mac_eq(const unsigned char *a, const __u8 *b) {
+static __always_inline bool mac_eq(const unsigned char* a, const __u8* b) {
   return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4] &&
          a[5] == b[5];
 }
 
 /* MAG, access side: reverse-tunnel what attached mobile nodes send (RFC 5213 §6.10.5). */
 SEC("xdp")
-int xpmip_mag_access(struct xdp_md *ctx) {
+int xpmip_mag_access(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config *cfg = config_get();
+  const struct xpmip_config* cfg = config_get();
   if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
   switch (parse_frame(ctx, &f)) {
@@ -103,16 +103,19 @@ int xpmip_mag_access(struct xdp_md *ctx) {
     case PARSE_MALFORMED:
       return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
   }
-  if (is_link_scoped(f.ip6)) return verdict(XPMIP_CTR_MAG_ACCESS_PASS_LINK_LOCAL, rx_bytes, XDP_PASS);
+  if (is_link_scoped(f.ip6))
+    return verdict(XPMIP_CTR_MAG_ACCESS_PASS_LINK_LOCAL, rx_bytes, XDP_PASS);
 
   /* Source validation (an implementation choice, not RFC text): only an attached MN may use its
    * HNP, from its own access link and its own MAC. */
-  const struct xpmip_mag_binding *b = hnp_lookup(&mag_hnp64_v1, &mag_hnp_lpm_v1, &f.ip6->saddr);
+  const struct xpmip_mag_binding* b = hnp_lookup(&mag_hnp64_v1, &mag_hnp_lpm_v1, &f.ip6->saddr);
   if (!b || b->ifindex != ctx->ingress_ifindex || !mac_eq(f.eth->h_source, b->mn_mac))
     return verdict(XPMIP_CTR_MAG_ACCESS_DROP_SRC_NOT_BOUND, rx_bytes, XDP_DROP);
-  if (is_own_tunnel_packet(f.ip6, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
+  if (is_own_tunnel_packet(f.ip6, cfg))
+    return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
   /* The kernel sends the ICMPv6 Time Exceeded. */
-  if (f.ip6->hop_limit <= 1) return verdict(XPMIP_CTR_MAG_ACCESS_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
+  if (f.ip6->hop_limit <= 1)
+    return verdict(XPMIP_CTR_MAG_ACCESS_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
   return tunnel_out(ctx, &f, cfg, cfg->peer_addr, XPMIP_CTR_MAG_ACCESS_TX_ENCAP, rx_bytes);
 }
 
@@ -120,19 +123,18 @@ enum tunnel_check { TUNNEL_OURS, TUNNEL_NOT_OURS, TUNNEL_EXT_HEADER, TUNNEL_MALF
 
 /* Is this IPv6-in-IPv6 addressed to us (and, when `from` is given, sent by `from`)? On TUNNEL_OURS
  * `inner` points at the inner IPv6 header, fully inside the frame. */
-static __always_inline enum tunnel_check classify_tunnel(const struct frame *f,
-                                                         const struct xpmip_config *cfg,
-                                                         const __u8 *from,
-                                                         struct ipv6hdr **inner) {
-  const struct ipv6hdr *outer = f->ip6;
+static __always_inline enum tunnel_check classify_tunnel(const struct frame* f,
+                                                         const struct xpmip_config* cfg,
+                                                         const __u8* from, struct ipv6hdr** inner) {
+  const struct ipv6hdr* outer = f->ip6;
   if (!addr_eq(&outer->daddr, cfg->self_addr)) return TUNNEL_NOT_OURS;
   if (from && !addr_eq(&outer->saddr, from)) return TUNNEL_NOT_OURS;
   /* RFC 2473 §5.1: a Tunnel Encapsulation Limit travels in a Destination Options header. Rare:
    * the kernel gets these. */
   if (outer->nexthdr == XPMIP_IPPROTO_DSTOPTS) return TUNNEL_EXT_HEADER;
   if (outer->nexthdr != XPMIP_IPPROTO_IPV6) return TUNNEL_NOT_OURS;
-  struct ipv6hdr *in = (void *)(f->ip6 + 1);
-  if ((void *)(in + 1) > f->data_end || in->version != 6) return TUNNEL_MALFORMED;
+  struct ipv6hdr* in = (void*)(f->ip6 + 1);
+  if ((void*)(in + 1) > f->data_end || in->version != 6) return TUNNEL_MALFORMED;
   if (ipv6_l3_len(in) != ipv6_l3_len(outer) - XPMIP_IPV6_HLEN) return TUNNEL_MALFORMED;
   *inner = in;
   return TUNNEL_OURS;
@@ -155,9 +157,9 @@ static __always_inline int not_ours_verdict(enum tunnel_check check, __u64 rx_by
 /* MAG, core side: tunnelled packets from our LMA to our proxy-CoA go to the MN that owns the inner
  * destination (RFC 5213 §6.10.5 "arriving from the tunnel"); everything else is the kernel's. */
 SEC("xdp")
-int xpmip_mag_core(struct xdp_md *ctx) {
+int xpmip_mag_core(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config *cfg = config_get();
+  const struct xpmip_config* cfg = config_get();
   if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
   switch (parse_frame(ctx, &f)) {
@@ -168,15 +170,16 @@ int xpmip_mag_core(struct xdp_md *ctx) {
     case PARSE_MALFORMED:
       return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
   }
-  struct ipv6hdr *inner = 0;
+  struct ipv6hdr* inner = 0;
   enum tunnel_check check = classify_tunnel(&f, cfg, cfg->peer_addr, &inner);
   if (check != TUNNEL_OURS || !inner) return not_ours_verdict(check, rx_bytes);
 
   /* "If there is no such interface, drop it silently" (RFC 5213 §6.10.5) — silently for the
    * sender, counted for us. */
-  const struct xpmip_mag_binding *b = hnp_lookup(&mag_hnp64_v1, &mag_hnp_lpm_v1, &inner->daddr);
+  const struct xpmip_mag_binding* b = hnp_lookup(&mag_hnp64_v1, &mag_hnp_lpm_v1, &inner->daddr);
   if (!b) return verdict(XPMIP_CTR_MAG_CORE_DROP_DST_NOT_BOUND, rx_bytes, XDP_DROP);
-  if (is_own_tunnel_packet(inner, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
+  if (is_own_tunnel_packet(inner, cfg))
+    return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
   if (apply_outer_ecn(f.ip6, inner) == ECN_DECAP_DROP)
     return verdict(XPMIP_CTR_DROP_ECN_CE_NOT_ECT, rx_bytes, XDP_DROP);
 
@@ -190,9 +193,9 @@ int xpmip_mag_core(struct xdp_md *ctx) {
   if (pop_outer_header(ctx)) return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, XDP_DROP);
   if (expired) return verdict(XPMIP_CTR_MAG_CORE_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
 
-  void *data = (void *)(long)ctx->data;
-  struct ethhdr *eth = data;
-  if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+  void* data = (void*)(long)ctx->data;
+  struct ethhdr* eth = data;
+  if ((void*)(eth + 1) > (void*)(long)ctx->data_end)
     return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, XDP_DROP);
   __builtin_memcpy(eth->h_dest, mn_mac, sizeof(eth->h_dest));
   __builtin_memcpy(eth->h_source, cfg->access_mac, sizeof(eth->h_source));
@@ -202,9 +205,9 @@ int xpmip_mag_core(struct xdp_md *ctx) {
 /* LMA, core side: reverse-tunnelled packets from a MAG (RFC 5213 §5.6.2). The inner source must
  * lie in an HNP bound to exactly the proxy-CoA that sent the tunnel packet. */
 SEC("xdp")
-int xpmip_lma_core(struct xdp_md *ctx) {
+int xpmip_lma_core(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config *cfg = config_get();
+  const struct xpmip_config* cfg = config_get();
   if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
   switch (parse_frame(ctx, &f)) {
@@ -215,14 +218,15 @@ int xpmip_lma_core(struct xdp_md *ctx) {
     case PARSE_MALFORMED:
       return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
   }
-  struct ipv6hdr *inner = 0;
+  struct ipv6hdr* inner = 0;
   enum tunnel_check check = classify_tunnel(&f, cfg, 0, &inner);
   if (check != TUNNEL_OURS || !inner) return not_ours_verdict(check, rx_bytes);
 
-  const struct xpmip_lma_binding *b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &inner->saddr);
+  const struct xpmip_lma_binding* b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &inner->saddr);
   if (!b || !addr_eq(&f.ip6->saddr, b->proxy_coa))
     return verdict(XPMIP_CTR_LMA_CORE_DROP_SPOOFED_SRC, rx_bytes, XDP_DROP);
-  if (is_own_tunnel_packet(inner, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
+  if (is_own_tunnel_packet(inner, cfg))
+    return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
   if (apply_outer_ecn(f.ip6, inner) == ECN_DECAP_DROP)
     return verdict(XPMIP_CTR_DROP_ECN_CE_NOT_ECT, rx_bytes, XDP_DROP);
 
@@ -231,13 +235,13 @@ int xpmip_lma_core(struct xdp_md *ctx) {
     return verdict(XPMIP_CTR_LMA_CORE_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
   }
   /* Mobile node to mobile node through the LMA: the packet leaves through another tunnel. */
-  const struct xpmip_lma_binding *to_mn =
-      hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &inner->daddr);
+  const struct xpmip_lma_binding* to_mn = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &inner->daddr);
   if (to_mn) {
     __u8 proxy_coa[16];
     __builtin_memcpy(proxy_coa, to_mn->proxy_coa, sizeof(proxy_coa));
     if (pop_outer_header(ctx)) return verdict(XPMIP_CTR_DROP_HEADROOM, rx_bytes, XDP_DROP);
-    if (parse_frame(ctx, &f) != PARSE_OK) return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
+    if (parse_frame(ctx, &f) != PARSE_OK)
+      return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
     return tunnel_out(ctx, &f, cfg, proxy_coa, XPMIP_CTR_LMA_CORE_TX_HAIRPIN, rx_bytes);
   }
   struct bpf_fib_lookup fib;
@@ -273,9 +277,9 @@ int xpmip_lma_core(struct xdp_md *ctx) {
 /* LMA, external side: traffic for a bound HNP enters the tunnel to the MAG that serves it
  * (RFC 5213 §5.6.2); everything else is routed by the kernel. */
 SEC("xdp")
-int xpmip_lma_external(struct xdp_md *ctx) {
+int xpmip_lma_external(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config *cfg = config_get();
+  const struct xpmip_config* cfg = config_get();
   if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
   switch (parse_frame(ctx, &f)) {
@@ -286,9 +290,10 @@ int xpmip_lma_external(struct xdp_md *ctx) {
     case PARSE_MALFORMED:
       return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
   }
-  const struct xpmip_lma_binding *b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
+  const struct xpmip_lma_binding* b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
   if (!b) return verdict(XPMIP_CTR_LMA_EXT_PASS_NOT_BOUND, rx_bytes, XDP_PASS);
-  if (is_own_tunnel_packet(f.ip6, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
+  if (is_own_tunnel_packet(f.ip6, cfg))
+    return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, XDP_DROP);
   if (f.ip6->hop_limit <= 1) return verdict(XPMIP_CTR_LMA_EXT_PASS_HOP_LIMIT, rx_bytes, XDP_PASS);
   __u8 proxy_coa[16];
   __builtin_memcpy(proxy_coa, b->proxy_coa, sizeof(proxy_coa));
@@ -303,9 +308,9 @@ int xpmip_lma_external(struct xdp_md *ctx) {
  * interface the HNP routes point at tunnels them. The kernel resolves the next hop
  * (bpf_redirect_neigh), so the first packet to a new MAG is queued, not lost. */
 SEC("tc")
-int xpmip_lma_local_out(struct __sk_buff *skb) {
+int xpmip_lma_local_out(struct __sk_buff* skb) {
   __u64 rx_bytes = skb->len;
-  const struct xpmip_config *cfg = config_get();
+  const struct xpmip_config* cfg = config_get();
   if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, TC_ACT_OK);
   const __u32 headers = sizeof(struct ethhdr) + XPMIP_IPV6_HLEN;
   /* The flow label hash reads the ports right after the header when they are there. */
@@ -314,12 +319,13 @@ int xpmip_lma_local_out(struct __sk_buff *skb) {
       bpf_skb_pull_data(skb, skb->len < wanted ? headers : wanted))
     return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, TC_ACT_OK);
 
-  struct frame f = {.eth = (void *)(long)skb->data, .data_end = (void *)(long)skb->data_end};
-  f.ip6 = (void *)(f.eth + 1);
-  if ((void *)(f.ip6 + 1) > f.data_end) return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, TC_ACT_OK);
-  const struct xpmip_lma_binding *b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
+  struct frame f = {.eth = (void*)(long)skb->data, .data_end = (void*)(long)skb->data_end};
+  f.ip6 = (void*)(f.eth + 1);
+  if ((void*)(f.ip6 + 1) > f.data_end) return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, TC_ACT_OK);
+  const struct xpmip_lma_binding* b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
   if (!b) return verdict(XPMIP_CTR_LMA_LOCAL_PASS_NOT_BOUND, rx_bytes, TC_ACT_OK);
-  if (is_own_tunnel_packet(f.ip6, cfg)) return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, TC_ACT_SHOT);
+  if (is_own_tunnel_packet(f.ip6, cfg))
+    return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, TC_ACT_SHOT);
 
   struct outer_header outer;
   outer_header_for(&f, cfg->self_addr, b->proxy_coa, cfg->outer_hop_limit, &outer);

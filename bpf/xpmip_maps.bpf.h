@@ -64,10 +64,10 @@ struct {
 
 /* Exact match on the /64 first (flat cost at any size), then the trie for other prefix lengths.
  * RFC 5213 §5.2: prefixes are never shared between mobile nodes, so the two cannot disagree. */
-static __always_inline void *hnp_lookup(void *hnp64_map, void *lpm_map, const struct in6_addr *a) {
+static __always_inline void* hnp_lookup(void* hnp64_map, void* lpm_map, const struct in6_addr* a) {
   struct xpmip_hnp64_key key64;
   __builtin_memcpy(key64.prefix, a->in6_u.u6_addr8, sizeof(key64.prefix));
-  void *value = bpf_map_lookup_elem(hnp64_map, &key64);
+  void* value = bpf_map_lookup_elem(hnp64_map, &key64);
   if (value) return value;
   struct xpmip_hnp_lpm_key lpm_key = {.prefixlen = 128};
   __builtin_memcpy(lpm_key.addr, a->in6_u.u6_addr8, sizeof(lpm_key.addr));
@@ -75,16 +75,16 @@ static __always_inline void *hnp_lookup(void *hnp64_map, void *lpm_map, const st
 }
 
 /* NULL until the daemon wrote a configuration: the programs then pass everything. */
-static __always_inline const struct xpmip_config *config_get(void) {
+static __always_inline const struct xpmip_config* config_get(void) {
   __u32 zero = 0;
-  const struct xpmip_config *cfg = bpf_map_lookup_elem(&xpmip_cfg_v1, &zero);
+  const struct xpmip_config* cfg = bpf_map_lookup_elem(&xpmip_cfg_v1, &zero);
   return cfg && cfg->enabled ? cfg : 0;
 }
 
 /* The single exit of every program: count the packet under the reason for its verdict. */
 static __always_inline int verdict(enum xpmip_counter counter, __u64 rx_bytes, int action) {
   __u32 key = counter;
-  struct xpmip_counter_value *value = bpf_map_lookup_elem(&xpmip_stats_v1, &key);
+  struct xpmip_counter_value* value = bpf_map_lookup_elem(&xpmip_stats_v1, &key);
   if (value) {
     value->packets += 1;
     value->bytes += rx_bytes;

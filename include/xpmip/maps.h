@@ -44,8 +44,8 @@ struct xpmip_lma_binding {
 
 /* MAG: HNP -> where the mobile node is attached (RFC 5213 §6.1 BUL access-link fields). */
 struct xpmip_mag_binding {
-  __u32 ifindex;   /* access interface */
-  __u8 mn_mac[6];  /* the MN's link-layer address, destination of decapsulated packets */
+  __u32 ifindex;  /* access interface */
+  __u8 mn_mac[6]; /* the MN's link-layer address, destination of decapsulated packets */
   __u8 pad[2];
 };
 
@@ -72,44 +72,44 @@ struct xpmip_counter_value {
 
 /* Every outcome of every program; each packet is counted exactly once, under the reason for its
  * verdict, with its length as received. X(enum suffix, name shown by tools). */
-#define XPMIP_COUNTERS(X)                                                                    \
-  /* MAG access side (XDP on the MN-facing interface) */                                    \
-  X(MAG_ACCESS_TX_ENCAP, "mag_access_tx_encap")                                             \
-  X(MAG_ACCESS_PASS_LINK_LOCAL, "mag_access_pass_link_local")                               \
-  X(MAG_ACCESS_PASS_HOP_LIMIT, "mag_access_pass_hop_limit")                                 \
-  X(MAG_ACCESS_DROP_SRC_NOT_BOUND, "mag_access_drop_src_not_bound")                         \
-  /* MAG core side (XDP on the LMA-facing interface) */                                     \
-  X(MAG_CORE_TX_DECAP, "mag_core_tx_decap")                                                 \
-  X(MAG_CORE_PASS_HOP_LIMIT, "mag_core_pass_hop_limit")                                     \
-  X(MAG_CORE_DROP_DST_NOT_BOUND, "mag_core_drop_dst_not_bound")                             \
-  /* LMA core side (XDP on the MAG-facing interface) */                                     \
-  X(LMA_CORE_TX_DECAP, "lma_core_tx_decap")                                                 \
-  X(LMA_CORE_PASS_HOP_LIMIT, "lma_core_pass_hop_limit")                                     \
-  X(LMA_CORE_PASS_NO_NEIGH, "lma_core_pass_no_neigh")                                       \
-  X(LMA_CORE_PASS_FIB_ERROR, "lma_core_pass_fib_error")                                     \
-  X(LMA_CORE_DROP_SPOOFED_SRC, "lma_core_drop_spoofed_src")                                 \
-  X(LMA_CORE_TX_HAIRPIN, "lma_core_tx_hairpin")                                             \
-  /* LMA external side (XDP on the Internet-facing interface) */                            \
-  X(LMA_EXT_TX_ENCAP, "lma_ext_tx_encap")                                                   \
-  X(LMA_EXT_PASS_HOP_LIMIT, "lma_ext_pass_hop_limit")                                       \
-  X(LMA_EXT_PASS_NOT_BOUND, "lma_ext_pass_not_bound")                                       \
-  /* LMA, traffic the host itself sends (TC egress) */                                      \
-  X(LMA_LOCAL_TX_ENCAP, "lma_local_tx_encap")                                               \
-  X(LMA_LOCAL_PASS_NOT_BOUND, "lma_local_pass_not_bound")                                   \
-  /* shared by the programs */                                                              \
-  X(PASS_NOT_CONFIGURED, "pass_not_configured")                                             \
-  X(PASS_NOT_IPV6, "pass_not_ipv6")                                                         \
-  X(PASS_NOT_OUR_TUNNEL, "pass_not_our_tunnel")                                             \
-  X(PASS_TUNNEL_EXT_HEADER, "pass_tunnel_ext_header")                                       \
-  X(PASS_ENCAP_NO_NEIGH, "pass_encap_no_neigh")                                             \
-  X(TX_PACKET_TOO_BIG, "tx_packet_too_big")                                                 \
-  X(DROP_MALFORMED, "drop_malformed")                                                       \
-  X(DROP_TUNNEL_LOOP, "drop_tunnel_loop")                                                   \
-  X(DROP_ECN_CE_NOT_ECT, "drop_ecn_ce_not_ect")                                             \
-  X(DROP_PTB_RATE_LIMITED, "drop_ptb_rate_limited")                                         \
-  X(DROP_TUNNEL_MTU, "drop_tunnel_mtu")                                                     \
-  X(DROP_NO_ROUTE, "drop_no_route")                                                         \
-  X(DROP_FIB_NOT_FORWARDED, "drop_fib_not_forwarded")                                       \
+#define XPMIP_COUNTERS(X)                                           \
+  /* MAG access side (XDP on the MN-facing interface) */            \
+  X(MAG_ACCESS_TX_ENCAP, "mag_access_tx_encap")                     \
+  X(MAG_ACCESS_PASS_LINK_LOCAL, "mag_access_pass_link_local")       \
+  X(MAG_ACCESS_PASS_HOP_LIMIT, "mag_access_pass_hop_limit")         \
+  X(MAG_ACCESS_DROP_SRC_NOT_BOUND, "mag_access_drop_src_not_bound") \
+  /* MAG core side (XDP on the LMA-facing interface) */             \
+  X(MAG_CORE_TX_DECAP, "mag_core_tx_decap")                         \
+  X(MAG_CORE_PASS_HOP_LIMIT, "mag_core_pass_hop_limit")             \
+  X(MAG_CORE_DROP_DST_NOT_BOUND, "mag_core_drop_dst_not_bound")     \
+  /* LMA core side (XDP on the MAG-facing interface) */             \
+  X(LMA_CORE_TX_DECAP, "lma_core_tx_decap")                         \
+  X(LMA_CORE_PASS_HOP_LIMIT, "lma_core_pass_hop_limit")             \
+  X(LMA_CORE_PASS_NO_NEIGH, "lma_core_pass_no_neigh")               \
+  X(LMA_CORE_PASS_FIB_ERROR, "lma_core_pass_fib_error")             \
+  X(LMA_CORE_DROP_SPOOFED_SRC, "lma_core_drop_spoofed_src")         \
+  X(LMA_CORE_TX_HAIRPIN, "lma_core_tx_hairpin")                     \
+  /* LMA external side (XDP on the Internet-facing interface) */    \
+  X(LMA_EXT_TX_ENCAP, "lma_ext_tx_encap")                           \
+  X(LMA_EXT_PASS_HOP_LIMIT, "lma_ext_pass_hop_limit")               \
+  X(LMA_EXT_PASS_NOT_BOUND, "lma_ext_pass_not_bound")               \
+  /* LMA, traffic the host itself sends (TC egress) */              \
+  X(LMA_LOCAL_TX_ENCAP, "lma_local_tx_encap")                       \
+  X(LMA_LOCAL_PASS_NOT_BOUND, "lma_local_pass_not_bound")           \
+  /* shared by the programs */                                      \
+  X(PASS_NOT_CONFIGURED, "pass_not_configured")                     \
+  X(PASS_NOT_IPV6, "pass_not_ipv6")                                 \
+  X(PASS_NOT_OUR_TUNNEL, "pass_not_our_tunnel")                     \
+  X(PASS_TUNNEL_EXT_HEADER, "pass_tunnel_ext_header")               \
+  X(PASS_ENCAP_NO_NEIGH, "pass_encap_no_neigh")                     \
+  X(TX_PACKET_TOO_BIG, "tx_packet_too_big")                         \
+  X(DROP_MALFORMED, "drop_malformed")                               \
+  X(DROP_TUNNEL_LOOP, "drop_tunnel_loop")                           \
+  X(DROP_ECN_CE_NOT_ECT, "drop_ecn_ce_not_ect")                     \
+  X(DROP_PTB_RATE_LIMITED, "drop_ptb_rate_limited")                 \
+  X(DROP_TUNNEL_MTU, "drop_tunnel_mtu")                             \
+  X(DROP_NO_ROUTE, "drop_no_route")                                 \
+  X(DROP_FIB_NOT_FORWARDED, "drop_fib_not_forwarded")               \
   X(DROP_HEADROOM, "drop_headroom")
 
 #define XPMIP_COUNTER_ENUM_ENTRY(id, name) XPMIP_CTR_##id,

@@ -52,7 +52,8 @@ TEST(Keys, EveryCounterHasAUniqueName) {
     ASSERT_NE(xpmip_counter_names[i], nullptr);
     for (int j = 0; j < i; ++j) EXPECT_STRNE(xpmip_counter_names[i], xpmip_counter_names[j]);
   }
-  EXPECT_STREQ(xpmip_counter_names[XPMIP_CTR_LMA_CORE_DROP_SPOOFED_SRC], "lma_core_drop_spoofed_src");
+  EXPECT_STREQ(xpmip_counter_names[XPMIP_CTR_LMA_CORE_DROP_SPOOFED_SRC],
+               "lma_core_drop_spoofed_src");
 }
 
 }  // namespace

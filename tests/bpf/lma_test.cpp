@@ -55,10 +55,10 @@ TEST_F(LmaTest, ExternalEncapsulatesTowardsTheBoundProxyCoa) {
   ASSERT_EQ(run.action, XDP_REDIRECT);
   const Ipv6Fields outer = read_ipv6(run.out, kEthLen);
   EXPECT_NE(outer.flow_label, 0u);
-  const Bytes expected = ethernet(
-      kNextHopMac, topo_.core0_mac, kEthIpv6,
-      ipv6({kLmaAddr, kMagA, 0x20, outer.flow_label, 64, 41},
-           ipv6({kCn, kMnAddr, 0x20, 0xabcde, 63, 17}, udp(80, 50000, 200))));
+  const Bytes expected =
+      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+               ipv6({kLmaAddr, kMagA, 0x20, outer.flow_label, 64, 41},
+                    ipv6({kCn, kMnAddr, 0x20, 0xabcde, 63, 17}, udp(80, 50000, 200))));
   EXPECT_TRUE(same_bytes(run.out, expected));
   expect_only_counter(XPMIP_CTR_LMA_EXT_TX_ENCAP, 1, in.size());
 }
@@ -97,9 +97,9 @@ TEST_F(LmaTest, ExternalUsesTheTrieForOtherPrefixLengths) {
 }
 
 TEST_F(LmaTest, ExternalNeverTunnelsATunnelOfOurs) {
-  const Bytes in = ethernet(topo_.acc0_mac, kNextHopMac, kEthIpv6,
-                            ipv6({kLmaAddr, kMnAddr, 0, 0, 64, 41},
-                                 ipv6({kCn, kMnAddr, 0, 0, 64, 17}, udp(1, 2, 3))));
+  const Bytes in = ethernet(
+      topo_.acc0_mac, kNextHopMac, kEthIpv6,
+      ipv6({kLmaAddr, kMnAddr, 0, 0, 64, 41}, ipv6({kCn, kMnAddr, 0, 0, 64, 17}, udp(1, 2, 3))));
   EXPECT_EQ(external(in).action, XDP_DROP);
   expect_only_counter(XPMIP_CTR_DROP_TUNNEL_LOOP, 1, in.size());
 }
@@ -133,7 +133,7 @@ TEST_F(LmaTest, CoreHandsWhatXdpCannotForwardToTheKernelDecapsulated) {
     xpmip_counter counter;
   };
   const Case cases[] = {
-      {ip("2001:db8:1b::1"), 40, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH},  // kernel resolves ND
+      {ip("2001:db8:1b::1"), 40, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH},   // kernel resolves ND
       {ip("2001:db8:1d::1"), 40, XPMIP_CTR_LMA_CORE_PASS_FIB_ERROR},  // kernel: unreachable
       {kLmaAddr, 40, XPMIP_CTR_LMA_CORE_PASS_FIB_ERROR},              // local delivery
       {kCn, 1, XPMIP_CTR_LMA_CORE_PASS_HOP_LIMIT},                    // kernel: time exceeded
@@ -160,10 +160,9 @@ TEST_F(LmaTest, CoreSendsMobileToMobileTrafficIntoTheOtherTunnel) {
   Ipv6Fields forwarded = inner;
   forwarded.hop_limit = 39;
   const Ipv6Fields outer = read_ipv6(run.out, kEthLen);
-  const Bytes expected =
-      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
-               ipv6({kLmaAddr, kMagB, 0x02, outer.flow_label, 64, 41},
-                    ipv6(forwarded, udp(50000, 80, 120))));
+  const Bytes expected = ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+                                  ipv6({kLmaAddr, kMagB, 0x02, outer.flow_label, 64, 41},
+                                       ipv6(forwarded, udp(50000, 80, 120))));
   EXPECT_TRUE(same_bytes(run.out, expected));
   expect_only_counter(XPMIP_CTR_LMA_CORE_TX_HAIRPIN, 1, in.size());
 }
@@ -182,8 +181,8 @@ TEST_F(LmaTest, LocalTrafficToAnHnpIsTunnelledByTheTcProgram) {
   EXPECT_TRUE(same_bytes(run.out, expected)) << "hop limit kept: the packet was not forwarded";
   expect_only_counter(XPMIP_CTR_LMA_LOCAL_TX_ENCAP, 1, in.size());
 
-  const Bytes other = ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
-                               ipv6({kLmaAddr, kCn, 0, 0, 64, 58}, icmp));
+  const Bytes other =
+      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6, ipv6({kLmaAddr, kCn, 0, 0, 64, 58}, icmp));
   const XdpRun passed = run_tc(dp().program_fd(Program::kLmaLocalOut), other, topo_.core0);
   EXPECT_EQ(passed.action, 0 /* TC_ACT_OK */);
   EXPECT_TRUE(same_bytes(passed.out, other));

@@ -67,9 +67,9 @@ TEST_F(MagTest, AccessEncapsulatesBoundSourceAndRedirectsToTheLma) {
   EXPECT_NE(outer.flow_label, 0u) << "RFC 6438: the outer flow label carries the inner flow hash";
   Ipv6Fields inner = from_mn();
   inner.hop_limit = 63;  // RFC 2473 §3.1: the entry point forwards the inner packet one hop
-  const Bytes expected = ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
-                                  ipv6({kProxyCoa, kLma, 0xb9, outer.flow_label, 64, 41},
-                                       ipv6(inner, l4)));
+  const Bytes expected =
+      ethernet(kNextHopMac, topo_.core0_mac, kEthIpv6,
+               ipv6({kProxyCoa, kLma, 0xb9, outer.flow_label, 64, 41}, ipv6(inner, l4)));
   EXPECT_TRUE(same_bytes(run.out, expected));
   expect_only_counter(XPMIP_CTR_MAG_ACCESS_TX_ENCAP, 1, in.size());
 }
@@ -130,8 +130,8 @@ TEST_F(MagTest, LinkLocalNdAndRouterSolicitationGoToTheKernel) {
   configure(kLma);
   const Bytes icmp = {133, 0, 0x12, 0x34, 0, 0, 0, 0};  // RS (checksum not checked here)
   const std::vector<Ipv6Fields> link_scoped = {
-      {ip("fe80::10"), ip("ff02::2"), 0, 0, 255, 58},           // RS
-      {ip("::"), ip("ff02::1:ff00:10"), 0, 0, 255, 58},         // DAD NS
+      {ip("fe80::10"), ip("ff02::2"), 0, 0, 255, 58},            // RS
+      {ip("::"), ip("ff02::1:ff00:10"), 0, 0, 255, 58},          // DAD NS
       {kMnAddr, ip("fe80::200:5eff:fe00:5213"), 0, 0, 255, 58},  // NS to the MAG link-local
       {kMnAddr, ip("ff02::16"), 0, 0, 1, 0},                     // MLD report
   };
@@ -196,10 +196,9 @@ TEST_F(MagTest, NoNeighbourEncapsulatesAndHandsTheTunnelPacketToTheKernel) {
   Ipv6Fields inner = from_mn();
   inner.hop_limit = 63;
   // The kernel's forwarding step will take the outer hop limit down to the configured 64.
-  const Bytes expected = ethernet(topo_.acc0_mac, kMnMac, kEthIpv6,
-                                  ipv6({kProxyCoa, lma_without_neigh, 0xb9, outer.flow_label, 65,
-                                        41},
-                                       ipv6(inner, l4)));
+  const Bytes expected = ethernet(
+      topo_.acc0_mac, kMnMac, kEthIpv6,
+      ipv6({kProxyCoa, lma_without_neigh, 0xb9, outer.flow_label, 65, 41}, ipv6(inner, l4)));
   EXPECT_TRUE(same_bytes(run.out, expected));
   expect_only_counter(XPMIP_CTR_PASS_ENCAP_NO_NEIGH, 1, in.size());
 }
@@ -219,8 +218,8 @@ TEST_F(MagTest, CoreDecapsulatesToTheBoundMobileNode) {
   ASSERT_EQ(run.action, XDP_REDIRECT);
   Ipv6Fields delivered = inner;
   delivered.hop_limit = 49;
-  const Bytes expected = ethernet(kMnMac, dataplane::kRfc6543MagMac, kEthIpv6,
-                                  ipv6(delivered, udp(53, 40000, 64)));
+  const Bytes expected =
+      ethernet(kMnMac, dataplane::kRfc6543MagMac, kEthIpv6, ipv6(delivered, udp(53, 40000, 64)));
   EXPECT_TRUE(same_bytes(run.out, expected));
   expect_only_counter(XPMIP_CTR_MAG_CORE_TX_DECAP, 1, in.size());
 }
@@ -272,9 +271,9 @@ TEST_F(MagTest, CoreHandsExpiringPacketsDecapsulatedToTheKernel) {
 TEST_F(MagTest, CoreRejectsInnerTunnelAndLengthMismatch) {
   configure(kLma);
   const Bytes nested_inner = ipv6({kCn, kMnAddr, 0, 0, 64, 17}, udp(1, 2, 3));
-  const Bytes nested = ethernet(
-      topo_.core0_mac, kNextHopMac, kEthIpv6,
-      ipv6({kLma, kProxyCoa, 0, 0, 64, 41}, ipv6({kMnAddr, kProxyCoa, 0, 0, 64, 41}, nested_inner)));
+  const Bytes nested = ethernet(topo_.core0_mac, kNextHopMac, kEthIpv6,
+                                ipv6({kLma, kProxyCoa, 0, 0, 64, 41},
+                                     ipv6({kMnAddr, kProxyCoa, 0, 0, 64, 41}, nested_inner)));
   // Inner destination kProxyCoa is not an HNP: dropped as unbound before anything else.
   EXPECT_EQ(core(nested).action, XDP_DROP);
 

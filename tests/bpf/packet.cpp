@@ -26,8 +26,10 @@ MacAddress mac(const std::string& text) {
 
 Bytes ipv6(const Ipv6Fields& h, const Bytes& payload) {
   Bytes out;
-  const std::uint32_t word = (6u << 28) | (std::uint32_t{h.tclass} << 20) | (h.flow_label & 0xfffff);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(word >> shift));
+  const std::uint32_t word =
+      (6u << 28) | (std::uint32_t{h.tclass} << 20) | (h.flow_label & 0xfffff);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(word >> shift));
   out.push_back(static_cast<std::uint8_t>(payload.size() >> 8));
   out.push_back(static_cast<std::uint8_t>(payload.size()));
   out.push_back(h.next_header);
@@ -40,10 +42,14 @@ Bytes ipv6(const Ipv6Fields& h, const Bytes& payload) {
 
 Bytes udp(std::uint16_t sport, std::uint16_t dport, std::size_t body_len) {
   const std::size_t len = 8 + body_len;
-  Bytes out = {static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
-               static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport),
-               static_cast<std::uint8_t>(len >> 8),   static_cast<std::uint8_t>(len),
-               0xbe,                                  0xef};
+  Bytes out = {static_cast<std::uint8_t>(sport >> 8),
+               static_cast<std::uint8_t>(sport),
+               static_cast<std::uint8_t>(dport >> 8),
+               static_cast<std::uint8_t>(dport),
+               static_cast<std::uint8_t>(len >> 8),
+               static_cast<std::uint8_t>(len),
+               0xbe,
+               0xef};
   for (std::size_t i = 0; i < body_len; ++i) out.push_back(static_cast<std::uint8_t>(i));
   return out;
 }
@@ -93,8 +99,8 @@ Ipv6Fields read_ipv6(const Bytes& frame, std::size_t offset) {
     if (actual[i] != expected[i]) {
       // AssertionResult streams each piece separately, so std::hex must apply inside one stream.
       std::ostringstream text;
-      text << "first difference at byte " << std::dec << i << ": 0x" << std::hex
-           << int{actual[i]} << ", expected 0x" << int{expected[i]};
+      text << "first difference at byte " << std::dec << i << ": 0x" << std::hex << int{actual[i]}
+           << ", expected 0x" << int{expected[i]};
       return ::testing::AssertionFailure() << text.str();
     }
   }

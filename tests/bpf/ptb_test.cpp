@@ -33,9 +33,9 @@ class PtbTest : public DataplaneTest {
 
   // An MN packet whose IPv6 length (header included) is `l3_len`.
   Bytes mn_packet(std::size_t l3_len) const {
-    return ethernet(topo_.acc0_mac, kMnMac, kEthIpv6,
-                    ipv6({kMnAddr, ip("2001:db8:99::1"), 0, 0, 64, 17},
-                         udp(4000, 443, l3_len - kIpv6Len - 8)));
+    return ethernet(
+        topo_.acc0_mac, kMnMac, kEthIpv6,
+        ipv6({kMnAddr, ip("2001:db8:99::1"), 0, 0, 64, 17}, udp(4000, 443, l3_len - kIpv6Len - 8)));
   }
 
   XdpRun send(const Bytes& frame) {

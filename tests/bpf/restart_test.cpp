@@ -65,9 +65,9 @@ TEST_F(RestartTest, SecondInstanceReusesStateAndSwapsTheProgramOnThePinnedLink) 
   EXPECT_EQ(first->prog_id, prog_id(dp().program_fd(Program::kMagAccess)));
   EXPECT_EQ(attached_prog_id(topo_.acc0), first->prog_id);
 
-  const Bytes frame = ethernet(topo_.acc0_mac, kMnMac, kEthIpv6,
-                               ipv6({ip("2001:db8:100:1::10"), ip("2001:db8:99::1"), 0, 0, 64, 17},
-                                    udp(1, 2, 30)));
+  const Bytes frame =
+      ethernet(topo_.acc0_mac, kMnMac, kEthIpv6,
+               ipv6({ip("2001:db8:100:1::10"), ip("2001:db8:99::1"), 0, 0, 64, 17}, udp(1, 2, 30)));
   ASSERT_EQ(run_xdp(dp().program_fd(Program::kMagAccess), frame, topo_.acc0).action, XDP_REDIRECT);
 
   // "Restart": a second loader for the same instance while the first still exists.

@@ -95,8 +95,8 @@ Result<void> check_prefix(const Ipv6Prefix& hnp, const char* what) {
 }
 
 template <typename Value>
-Result<void> update_binding(bpf_map* hash, bpf_map* lpm, const Ipv6Prefix& hnp,
-                            const Value& value, const char* what) {
+Result<void> update_binding(bpf_map* hash, bpf_map* lpm, const Ipv6Prefix& hnp, const Value& value,
+                            const char* what) {
   if (auto ok = check_prefix(hnp, what); !ok) return ok;
   int rc = 0;
   if (uses_hash_map(hnp)) {
@@ -252,8 +252,8 @@ Result<void> Dataplane::detach(Program program, std::uint32_t ifindex) {
 Result<void> Dataplane::set_config(const NodeConfig& config) {
   const __u32 key = 0;
   const xpmip_config value = to_map_value(config);
-  if (int rc = bpf_map_update_elem(bpf_map__fd(state_->skel->maps.xpmip_cfg_v1), &key, &value,
-                                   BPF_ANY);
+  if (int rc =
+          bpf_map_update_elem(bpf_map__fd(state_->skel->maps.xpmip_cfg_v1), &key, &value, BPF_ANY);
       rc < 0)
     return fail("write configuration map " XPMIP_MAP_CONFIG, rc);
   return {};
@@ -347,12 +347,15 @@ int Dataplane::program_fd(Program program) const {
   return bpf_program__fd(state_->program(program));
 }
 
-const std::string& Dataplane::pin_dir() const { return state_->pin_dir; }
+const std::string& Dataplane::pin_dir() const {
+  return state_->pin_dir;
+}
 
 Result<void> Dataplane::remove_pins() {
   std::error_code ec;
   std::vector<fs::path> pins;
-  for (const auto& entry : fs::directory_iterator(state_->pin_dir, ec)) pins.push_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(state_->pin_dir, ec))
+    pins.push_back(entry.path());
   if (ec) return fail("list pin directory " + state_->pin_dir, ec.value());
   for (const auto& pin : pins) {
     if (pin.filename().string().rfind("link_", 0) == 0) {

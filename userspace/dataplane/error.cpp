@@ -12,7 +12,9 @@
 namespace xpmip::dataplane {
 namespace {
 
-bool kernel_has_btf() { return std::filesystem::exists("/sys/kernel/btf/vmlinux"); }
+bool kernel_has_btf() {
+  return std::filesystem::exists("/sys/kernel/btf/vmlinux");
+}
 
 bool is_bpffs(const char* path) {
   struct statfs fs {};
@@ -23,8 +25,7 @@ std::string hint_for(int err) {
   switch (err) {
     case EPERM:
     case EACCES:
-      if (::geteuid() != 0)
-        return "run as root (or grant CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)";
+      if (::geteuid() != 0) return "run as root (or grant CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON)";
       return "check that no LSM/seccomp policy forbids bpf() and that the pin directory is on "
              "bpffs";
     case ENOENT:

@@ -8,7 +8,9 @@
 namespace xpmip::dataplane {
 
 // /64 HNPs live in the exact-match hash; every other length in the LPM trie.
-[[nodiscard]] inline bool uses_hash_map(const Ipv6Prefix& hnp) { return hnp.length == 64; }
+[[nodiscard]] inline bool uses_hash_map(const Ipv6Prefix& hnp) {
+  return hnp.length == 64;
+}
 
 // Host bits cleared, so the same prefix written with different host bits is one key.
 [[nodiscard]] Ipv6Prefix canonical(const Ipv6Prefix& hnp);
