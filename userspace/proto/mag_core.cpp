@@ -174,9 +174,10 @@ tl::expected<MagActions, MagError> MagCore::attach(const Attachment& attachment)
   }
 
   const auto now = clock_->now();
-  auto [it, inserted] = bul_.emplace(
-      attachment.session,
-      BulEntry{.attachment = attachment, .created = now, .limiter = std::move(limiter)});
+  const auto it = bul_.emplace(attachment.session, BulEntry{.attachment = attachment,
+                                                            .created = now,
+                                                            .limiter = std::move(limiter)})
+                      .first;
   MagActions out;
   start_registration(it->second, now, out);
   return out;
@@ -189,7 +190,8 @@ tl::expected<MagActions, MagError> MagCore::detach(const MagSessionKey& session)
   MagActions out;
   switch (entry.state) {
     case MagSessionState::kHeld:
-      // Nothing is bound and the LMA accepted nothing we still need to withdraw.
+      // Unbound when it was held. No de-registration: a held session may not signal (the LMA
+      // refused it or an operator must look first); a binding the LMA still has expires.
       bul_.erase(it);
       return out;
     case MagSessionState::kDeregistering:
@@ -289,7 +291,8 @@ std::optional<MagCore::PbaMatch> MagCore::match_pba(const ProxyBindingAck& pba,
   const auto first = bul_.lower_bound(MagSessionKey{mn_id, 0});
   auto same_mn = [&](Bul::iterator it) { return it != bul_.end() && it->first.mn_id == mn_id; };
   auto outstanding = [&](Bul::iterator it) {
-    return it->second.tx && it->second.attachment.lma_address == source;
+    const auto& tx = it->second.tx;
+    return tx && !tx->attempts.empty() && it->second.attachment.lma_address == source;
   };
 
   if (pba.status == PbaStatus::kSequenceOutOfWindow) {
