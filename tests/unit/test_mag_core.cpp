@@ -796,13 +796,20 @@ TEST_F(MagCoreTest, FlappingLinkIsPacedToThreePbusPerSecond) {
   attach_ok();                                        // 1
   EXPECT_EQ(mag->detach(kMn1)->messages.size(), 1u);  // 2
   clock.advance(100ms);
-  attach_ok();  // 3
+  const auto third = attach_ok();  // 3
   clock.advance(100ms);
   const auto deferred = mag->detach(kMn1);  // the fourth within one second waits
   ASSERT_TRUE(deferred.has_value());
   EXPECT_TRUE(deferred->messages.empty());
   EXPECT_EQ(sole_unbind(*deferred).reason, SessionEndReason::kDetached);
   EXPECT_EQ(mag->stats().pbus_deferred, 1u);
+  // Answers to the abandoned registration, even a 135 matched without sequence, find nothing.
+  for (auto status : {PbaStatus::kAccepted, PbaStatus::kSequenceOutOfWindow}) {
+    const auto late = mag->on_pba(answer(third, status, 100, kAssigned), kLma);
+    EXPECT_TRUE(late.messages.empty());
+    EXPECT_TRUE(late.events.empty());
+  }
+  EXPECT_EQ(mag->stats().pbas_unmatched, 2u);
 
   const auto sent = advance_to_deadline(800ms);  // one second after the first PBU
   EXPECT_EQ(sole_pbu(sent).lifetime, 0);
