@@ -326,6 +326,8 @@ int xpmip_lma_local_out(struct __sk_buff* skb) {
   if (!b) return verdict(XPMIP_CTR_LMA_LOCAL_PASS_NOT_BOUND, rx_bytes, TC_ACT_OK);
   if (is_own_tunnel_packet(f.ip6, cfg))
     return verdict(XPMIP_CTR_DROP_TUNNEL_LOOP, rx_bytes, TC_ACT_SHOT);
+  /* payload_len 0 is a jumbogram (BIG TCP): its length does not fit an outer payload_len. */
+  if (f.ip6->payload_len == 0) return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, TC_ACT_SHOT);
 
   struct outer_header outer;
   outer_header_for(&f, cfg->self_addr, b->proxy_coa, cfg->outer_hop_limit, &outer);
