@@ -17,6 +17,7 @@
 #include "xpmip/dataplane.hpp"
 #include "xpmip/lma_types.hpp"
 #include "xpmip/mag_core.hpp"
+#include "xpmip/router_advert.hpp"
 #include "xpmip/wire.hpp"
 
 namespace xpmip::daemon {
