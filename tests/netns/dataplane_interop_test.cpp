@@ -168,6 +168,26 @@ class DataplaneAgainstKernelPeer : public ::testing::Test {
     EXPECT_EQ(down->received, expected_replies) << down->transcript;
   }
 
+  // Our LMA in the LMA namespace: the LMAA on its transport link, the core and external programs
+  // attached, the HNP bound to the kernel MAG's proxy-CoA.
+  tl::expected<TestDataplane, std::string> start_our_lma() {
+    const Chain& chain = *chain_;
+    if (auto r = add_tunnel_address(chain.lma, plan::kLmaTransportDev, plan::kLmaAddress); !r)
+      return tl::unexpected(r.error());
+    auto lma = TestDataplane::open("lma");
+    if (!lma) return tl::unexpected(lma.error());
+    dp::NodeConfig config;
+    config.self = ipv6(plan::kLmaAddress);
+    if (auto r = (*lma)->set_config(config); !r) return tl::unexpected(r.error().message());
+    if (auto r = lma->attach(dp::Program::kLmaCore, chain.lma, plan::kLmaTransportDev); !r)
+      return tl::unexpected(r.error());
+    if (auto r = lma->attach(dp::Program::kLmaExternal, chain.lma, plan::kLmaExternalDev); !r)
+      return tl::unexpected(r.error());
+    if (auto r = (*lma)->lma_bind(home_network_prefix(), ipv6(plan::kProxyCoa)); !r)
+      return tl::unexpected(r.error().message());
+    return lma;
+  }
+
   std::string pcap_path(const std::string& what) const {
     return "/tmp/" + run_prefix() + what + ".pcap";
   }
@@ -202,141 +222,160 @@ TEST_F(DataplaneAgainstKernelPeer, OurMagTunnelsToKernelLma) {
   ASSERT_EQ(neighbours(chain.mn, plan::kMnDev), "");
   ASSERT_EQ(neighbours(chain.mag, plan::kMagTransportDev), "");
 
+  // On the kernel LMA's side of the transport link: frames our programs redirect into a veth
+  // skip its transmit taps, but the receiving peer sees them all.
+  auto capture = PacketCapture::start(chain.lma, plan::kLmaTransportDev, pcap_path("mag"));
+  ASSERT_TRUE(capture) << capture.error();
   auto before = mag->counters();
   ASSERT_TRUE(before) << before.error();
-  {
-    // On the kernel LMA's side of the transport link: frames our programs redirect into a veth
-    // skip its transmit taps, but the receiving peer sees them all.
-    auto capture = PacketCapture::start(chain.lma, plan::kLmaTransportDev, pcap_path("mag-up"));
-    ASSERT_TRUE(capture) << capture.error();
-    ping_both_ways(kEchoes);
-    auto after = mag->counters();
-    ASSERT_TRUE(after) << after.error();
-
-    // MN -> CN requests and MN -> CN replies were encapsulated by us; the very first found no
-    // neighbour for the LMA and was handed, already encapsulated, to the kernel to resolve it.
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_MAG_ACCESS_TX_ENCAP) +
-                  rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH),
-              2u * kEchoes);
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH), 1u);
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_MAG_CORE_TX_DECAP), 2u * kEchoes);
-    EXPECT_EQ(drops_between(*before, *after), std::vector<std::string>{});
-
-    auto packets = capture->tunnelled_packets();
-    ASSERT_TRUE(packets) << packets.error();
-    auto tally = tally_echoes(*packets, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
-    EXPECT_EQ(tally.upstream_requests, kEchoes);
-    EXPECT_EQ(tally.downstream_replies, kEchoes);
-    EXPECT_EQ(tally.downstream_requests, kEchoes);
-    EXPECT_EQ(tally.upstream_replies, kEchoes);
-    EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
-  }
+  ping_both_ways(kEchoes);
+  auto after = mag->counters();
+  ASSERT_TRUE(after) << after.error();
+  // MN -> CN requests and MN -> CN replies were encapsulated by us; the very first found no
+  // neighbour for the LMA and was handed, already encapsulated, to the kernel to resolve it.
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_MAG_ACCESS_TX_ENCAP) +
+                rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH),
+            2u * kEchoes);
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH), 1u);
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_MAG_CORE_TX_DECAP), 2u * kEchoes);
+  EXPECT_EQ(drops_between(*before, *after), std::vector<std::string>{});
+  auto bound_phase_end = capture->checkpoint();
+  ASSERT_TRUE(bound_phase_end) << bound_phase_end.error();
 
   // Without the binding the access side drops what the MN sends (source not bound) and the core
   // side drops what the kernel LMA still tunnels (RFC 5213 §6.10.5: no such MN, drop silently).
   auto unbound = (*mag)->mag_unbind(home_network_prefix());
   ASSERT_TRUE(unbound) << unbound.error().message();
-  auto capture = PacketCapture::start(chain.lma, plan::kLmaTransportDev, pcap_path("mag-down"));
-  ASSERT_TRUE(capture) << capture.error();
-  auto unbound_before = mag->counters();
-  ASSERT_TRUE(unbound_before) << unbound_before.error();
   ping_both_ways(0);
   auto unbound_after = mag->counters();
   ASSERT_TRUE(unbound_after) << unbound_after.error();
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_MAG_ACCESS_DROP_SRC_NOT_BOUND),
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_MAG_ACCESS_DROP_SRC_NOT_BOUND),
             static_cast<std::uint64_t>(kEchoes));
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_MAG_CORE_DROP_DST_NOT_BOUND),
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_MAG_CORE_DROP_DST_NOT_BOUND),
             static_cast<std::uint64_t>(kEchoes));
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_MAG_ACCESS_TX_ENCAP), 0u);
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_MAG_CORE_TX_DECAP), 0u);
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_MAG_ACCESS_TX_ENCAP), 0u);
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_MAG_CORE_TX_DECAP), 0u);
+
   auto packets = capture->tunnelled_packets();
   ASSERT_TRUE(packets) << packets.error();
-  auto tally = tally_echoes(*packets, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
-  EXPECT_EQ(tally.upstream_requests, 0);
+  const auto [bound_phase, unbound_phase] = split_at_frame(*packets, *bound_phase_end);
+  auto tally = tally_echoes(bound_phase, plan::kCn, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
+  EXPECT_EQ(tally.upstream_requests, kEchoes);
+  EXPECT_EQ(tally.downstream_replies, kEchoes);
   EXPECT_EQ(tally.downstream_requests, kEchoes);
-  EXPECT_EQ(tally.upstream_replies + tally.downstream_replies, 0);
+  EXPECT_EQ(tally.upstream_replies, kEchoes);
   EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
+  auto unbound_tally =
+      tally_echoes(unbound_phase, plan::kCn, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
+  EXPECT_EQ(unbound_tally.upstream_requests, 0);
+  EXPECT_EQ(unbound_tally.downstream_requests, kEchoes);
+  EXPECT_EQ(unbound_tally.upstream_replies + unbound_tally.downstream_replies, 0);
+  EXPECT_EQ(unbound_tally.unexpected, std::vector<std::string>{});
 }
 
 TEST_F(DataplaneAgainstKernelPeer, OurLmaTunnelsToKernelMag) {
   Chain& chain = *chain_;
   ASSERT_TRUE(configure_kernel_mag(chain.mag));
-  ASSERT_TRUE(add_tunnel_address(chain.lma, plan::kLmaTransportDev, plan::kLmaAddress));
-
-  auto lma = TestDataplane::open("lma");
+  auto lma = start_our_lma();
   ASSERT_TRUE(lma) << lma.error();
-  dp::NodeConfig config;
-  config.self = ipv6(plan::kLmaAddress);
-  auto configured = (*lma)->set_config(config);
-  ASSERT_TRUE(configured) << configured.error().message();
-  auto core = lma->attach(dp::Program::kLmaCore, chain.lma, plan::kLmaTransportDev);
-  ASSERT_TRUE(core) << core.error();
-  auto external = lma->attach(dp::Program::kLmaExternal, chain.lma, plan::kLmaExternalDev);
-  ASSERT_TRUE(external) << external.error();
-  auto bound = (*lma)->lma_bind(home_network_prefix(), ipv6(plan::kProxyCoa));
-  ASSERT_TRUE(bound) << bound.error().message();
 
   ASSERT_EQ(neighbours(chain.lma, plan::kLmaTransportDev), "");
   ASSERT_EQ(neighbours(chain.lma, plan::kLmaExternalDev), "");
 
+  auto capture = PacketCapture::start(chain.mag, plan::kMagTransportDev, pcap_path("lma"));
+  ASSERT_TRUE(capture) << capture.error();
   auto before = lma->counters();
   ASSERT_TRUE(before) << before.error();
-  {
-    auto capture = PacketCapture::start(chain.mag, plan::kMagTransportDev, pcap_path("lma-up"));
-    ASSERT_TRUE(capture) << capture.error();
-    ping_both_ways(kEchoes);
-    auto after = lma->counters();
-    ASSERT_TRUE(after) << after.error();
-
-    // MN -> CN traffic was decapsulated by us; the first packet found no neighbour for the CN
-    // and was handed, decapsulated, to the kernel. CN -> MN traffic was encapsulated by us; by
-    // then the kernel MAG's own neighbour solicitation has usually taught us its address, so at
-    // most one packet needed the kernel's help.
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_CORE_TX_DECAP) +
-                  rise(*before, *after, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH),
-              2u * kEchoes);
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH), 1u);
-    EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_EXT_TX_ENCAP) +
-                  rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH),
-              2u * kEchoes);
-    EXPECT_LE(rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH), 1u);
-    EXPECT_EQ(drops_between(*before, *after), std::vector<std::string>{});
-
-    auto packets = capture->tunnelled_packets();
-    ASSERT_TRUE(packets) << packets.error();
-    auto tally = tally_echoes(*packets, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
-    EXPECT_EQ(tally.upstream_requests, kEchoes);
-    EXPECT_EQ(tally.downstream_replies, kEchoes);
-    EXPECT_EQ(tally.downstream_requests, kEchoes);
-    EXPECT_EQ(tally.upstream_replies, kEchoes);
-    EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
-  }
+  ping_both_ways(kEchoes);
+  auto after = lma->counters();
+  ASSERT_TRUE(after) << after.error();
+  // MN -> CN traffic was decapsulated by us; the first packet found no neighbour for the CN and
+  // was handed, decapsulated, to the kernel. CN -> MN traffic was encapsulated by us; by then
+  // the kernel MAG's own neighbour solicitation has usually taught us its address, so at most
+  // one packet needed the kernel's help.
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_CORE_TX_DECAP) +
+                rise(*before, *after, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH),
+            2u * kEchoes);
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_CORE_PASS_NO_NEIGH), 1u);
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_EXT_TX_ENCAP) +
+                rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH),
+            2u * kEchoes);
+  EXPECT_LE(rise(*before, *after, XPMIP_CTR_PASS_ENCAP_NO_NEIGH), 1u);
+  EXPECT_EQ(drops_between(*before, *after), std::vector<std::string>{});
+  auto bound_phase_end = capture->checkpoint();
+  ASSERT_TRUE(bound_phase_end) << bound_phase_end.error();
 
   // Without the binding the core side drops what the kernel MAG still tunnels (inner source not
   // bound to that proxy-CoA), and the external side hands CN traffic to the kernel, which has no
   // route for the HNP.
   auto unbound = (*lma)->lma_unbind(home_network_prefix());
   ASSERT_TRUE(unbound) << unbound.error().message();
-  auto capture = PacketCapture::start(chain.mag, plan::kMagTransportDev, pcap_path("lma-down"));
-  ASSERT_TRUE(capture) << capture.error();
-  auto unbound_before = lma->counters();
-  ASSERT_TRUE(unbound_before) << unbound_before.error();
   ping_both_ways(0);
   auto unbound_after = lma->counters();
   ASSERT_TRUE(unbound_after) << unbound_after.error();
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_LMA_CORE_DROP_SPOOFED_SRC),
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_LMA_CORE_DROP_SPOOFED_SRC),
             static_cast<std::uint64_t>(kEchoes));
   // The CN's neighbour solicitations for its router pass the same way, hence "at least".
-  EXPECT_GE(rise(*unbound_before, *unbound_after, XPMIP_CTR_LMA_EXT_PASS_NOT_BOUND),
+  EXPECT_GE(rise(*after, *unbound_after, XPMIP_CTR_LMA_EXT_PASS_NOT_BOUND),
             static_cast<std::uint64_t>(kEchoes));
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_LMA_EXT_TX_ENCAP), 0u);
-  EXPECT_EQ(rise(*unbound_before, *unbound_after, XPMIP_CTR_LMA_CORE_TX_DECAP), 0u);
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_LMA_EXT_TX_ENCAP), 0u);
+  EXPECT_EQ(rise(*after, *unbound_after, XPMIP_CTR_LMA_CORE_TX_DECAP), 0u);
+
   auto packets = capture->tunnelled_packets();
   ASSERT_TRUE(packets) << packets.error();
-  auto tally = tally_echoes(*packets, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
+  const auto [bound_phase, unbound_phase] = split_at_frame(*packets, *bound_phase_end);
+  auto tally = tally_echoes(bound_phase, plan::kCn, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
   EXPECT_EQ(tally.upstream_requests, kEchoes);
-  EXPECT_EQ(tally.downstream_requests, 0);
-  EXPECT_EQ(tally.upstream_replies + tally.downstream_replies, 0);
+  EXPECT_EQ(tally.downstream_replies, kEchoes);
+  EXPECT_EQ(tally.downstream_requests, kEchoes);
+  EXPECT_EQ(tally.upstream_replies, kEchoes);
+  EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
+  auto unbound_tally =
+      tally_echoes(unbound_phase, plan::kCn, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
+  EXPECT_EQ(unbound_tally.upstream_requests, kEchoes);
+  EXPECT_EQ(unbound_tally.downstream_requests, 0);
+  EXPECT_EQ(unbound_tally.upstream_replies + unbound_tally.downstream_replies, 0);
+  EXPECT_EQ(unbound_tally.unexpected, std::vector<std::string>{});
+}
+
+// XDP never sees what the LMA host itself sends; the TC egress program tunnels it. The MN pings
+// the LMA's own address: the core side hands the decapsulated request to the kernel (a local
+// destination), and the kernel's reply must reach the MN through the tunnel all the same.
+TEST_F(DataplaneAgainstKernelPeer, OurLmaTunnelsItsOwnRepliesToKernelMag) {
+  Chain& chain = *chain_;
+  ASSERT_TRUE(configure_kernel_mag(chain.mag));
+  auto lma = start_our_lma();
+  ASSERT_TRUE(lma) << lma.error();
+  // The HNP route leads the host's packets to the transport link's egress. Via the MAG's link
+  // address: an on-link route would first wait, for ever, for ND of the MN's address, and the
+  // packet would never reach the egress hook (this kernel has no dummy device to point it at).
+  ASSERT_TRUE(chain.lma.ip({"-6", "route", "add", plan::kHomeNetworkPrefix, "via",
+                            plan::kMagTransport, "dev", plan::kLmaTransportDev}));
+  auto local_out = lma->attach(dp::Program::kLmaLocalOut, chain.lma, plan::kLmaTransportDev);
+  ASSERT_TRUE(local_out) << local_out.error();
+
+  auto capture = PacketCapture::start(chain.mag, plan::kMagTransportDev, pcap_path("lma-local"));
+  ASSERT_TRUE(capture) << capture.error();
+  auto before = lma->counters();
+  ASSERT_TRUE(before) << before.error();
+  auto echo = ping(chain.mn, plan::kLmaExternal, kEchoes);
+  ASSERT_TRUE(echo) << echo.error();
+  EXPECT_EQ(echo->received, kEchoes) << echo->transcript;
+  auto after = lma->counters();
+  ASSERT_TRUE(after) << after.error();
+
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_CORE_PASS_FIB_ERROR),
+            static_cast<std::uint64_t>(kEchoes));
+  EXPECT_EQ(rise(*before, *after, XPMIP_CTR_LMA_LOCAL_TX_ENCAP),
+            static_cast<std::uint64_t>(kEchoes));
+  EXPECT_EQ(drops_between(*before, *after), std::vector<std::string>{});
+
+  auto packets = capture->tunnelled_packets();
+  ASSERT_TRUE(packets) << packets.error();
+  auto tally = tally_echoes(*packets, plan::kLmaExternal, kSeg6EntryHopLimits, kXpmipHostHopLimits);
+  EXPECT_EQ(tally.upstream_requests, kEchoes);
+  EXPECT_EQ(tally.downstream_replies, kEchoes);
+  EXPECT_EQ(tally.downstream_requests + tally.upstream_replies, 0);
   EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
 }
 

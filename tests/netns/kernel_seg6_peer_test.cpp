@@ -47,7 +47,7 @@ TEST_F(KernelSeg6Peers, CarryPingsBothWaysAsPlainIpv6InIpv6) {
 
   auto packets = capture->tunnelled_packets();
   ASSERT_TRUE(packets) << packets.error();
-  auto tally = tally_echoes(*packets, kSeg6EntryHopLimits, kSeg6EntryHopLimits);
+  auto tally = tally_echoes(*packets, plan::kCn, kSeg6EntryHopLimits, kSeg6EntryHopLimits);
   EXPECT_EQ(tally.upstream_requests, kEchoes);
   EXPECT_EQ(tally.downstream_replies, kEchoes);
   EXPECT_EQ(tally.downstream_requests, kEchoes);

@@ -57,13 +57,11 @@ struct PcapRecordHeader {
   std::uint32_t original_length;
 };
 
-// Drains every frame queued on `fd` into a new pcap file at `path`.
-tl::expected<void, std::string> write_pcap(int fd, const std::string& path) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) return tl::unexpected("cannot create " + path);
+// Appends every frame queued on `fd` to `file`; returns how many there were.
+tl::expected<std::size_t, std::string> drain(int fd, std::ofstream& file) {
   const PcapFileHeader header;
-  file.write(reinterpret_cast<const char*>(&header), sizeof header);
   std::vector<char> frame(header.snaplen);
+  std::size_t frames = 0;
   while (true) {
     // MSG_TRUNC: a packet socket then returns the frame's real length even when it was cut to
     // the buffer, so the record says so instead of passing a truncated frame off as whole.
@@ -77,10 +75,11 @@ tl::expected<void, std::string> write_pcap(int fd, const std::string& path) {
     const PcapRecordHeader record{0, 0, captured, original};
     file.write(reinterpret_cast<const char*>(&record), sizeof record);
     file.write(frame.data(), captured);
+    ++frames;
   }
   file.flush();
-  if (!file) return tl::unexpected("cannot write " + path);
-  return {};
+  if (!file) return tl::unexpected(std::string("cannot write the capture file"));
+  return frames;
 }
 
 int to_int(const std::string& text) {
@@ -98,25 +97,28 @@ std::string nth(const std::vector<std::string>& items, std::size_t i) {
   return i < items.size() ? items[i] : std::string();
 }
 
+// One line of the tshark field list requested in tunnelled_packets(), in that order.
 tl::expected<TunnelledPacket, std::string> parse_line(const std::string& line) {
-  auto fields = split(line, '\t');
-  if (fields.size() != 6) return tl::unexpected("unexpected tshark line: " + line);
+  const auto fields = split(line, '\t');
+  if (fields.size() != 7 || to_int(fields[0]) <= 0)
+    return tl::unexpected("unexpected tshark line: " + line);
   TunnelledPacket packet;
-  auto sources = split(fields[0], ',');
-  auto destinations = split(fields[1], ',');
-  auto lengths = split(fields[3], ',');
-  for (const auto& next_header : split(fields[2], ','))
+  packet.frame_number = static_cast<std::size_t>(to_int(fields[0]));
+  const auto sources = split(fields[1], ',');
+  const auto destinations = split(fields[2], ',');
+  for (const auto& next_header : split(fields[3], ','))
     packet.next_headers.push_back(to_int(next_header));
+  const auto lengths = split(fields[4], ',');
+  const auto hop_limits = split(fields[5], ',');
   packet.outer_src = canonical(nth(sources, 0));
   packet.inner_src = canonical(nth(sources, 1));
   packet.outer_dst = canonical(nth(destinations, 0));
   packet.inner_dst = canonical(nth(destinations, 1));
   packet.outer_payload_length = to_int(nth(lengths, 0));
   packet.inner_payload_length = to_int(nth(lengths, 1));
-  auto hop_limits = split(fields[4], ',');
   packet.outer_hop_limit = to_int(nth(hop_limits, 0));
   packet.inner_hop_limit = to_int(nth(hop_limits, 1));
-  packet.icmpv6_type = to_int(fields[5]);
+  packet.icmpv6_type = to_int(fields[6]);
   return packet;
 }
 
@@ -127,6 +129,14 @@ std::string canonical(const std::string& ipv6_address) {
   if (inet_pton(AF_INET6, ipv6_address.c_str(), &addr) != 1) return ipv6_address;
   char text[INET6_ADDRSTRLEN];
   return inet_ntop(AF_INET6, &addr, text, sizeof text) ? std::string(text) : ipv6_address;
+}
+
+std::pair<std::vector<TunnelledPacket>, std::vector<TunnelledPacket>> split_at_frame(
+    const std::vector<TunnelledPacket>& packets, std::size_t checkpoint) {
+  std::pair<std::vector<TunnelledPacket>, std::vector<TunnelledPacket>> phases;
+  for (const auto& packet : packets)
+    (packet.frame_number <= checkpoint ? phases.first : phases.second).push_back(packet);
+  return phases;
 }
 
 tl::expected<PacketCapture, std::string> PacketCapture::start(const NetNamespace& ns,
@@ -149,29 +159,45 @@ tl::expected<PacketCapture, std::string> PacketCapture::start(const NetNamespace
     return tl::unexpected(errno_text("bind packet socket to " + dev));
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kReceiveBufferBytes, sizeof kReceiveBufferBytes) != 0)
     return tl::unexpected(errno_text("SO_RCVBUF"));
+  capture.file_.open(capture.pcap_path_, std::ios::binary | std::ios::trunc);
+  const PcapFileHeader header;
+  capture.file_.write(reinterpret_cast<const char*>(&header), sizeof header);
+  if (!capture.file_) return tl::unexpected("cannot create " + capture.pcap_path_);
   return capture;
 }
 
 PacketCapture::PacketCapture(PacketCapture&& other) noexcept
     : socket_fd_(std::exchange(other.socket_fd_, -1)),
-      pcap_path_(std::exchange(other.pcap_path_, {})) {}
+      pcap_path_(std::exchange(other.pcap_path_, {})),
+      file_(std::move(other.file_)),
+      frames_(other.frames_) {}
 
 PacketCapture::~PacketCapture() {
   if (socket_fd_ >= 0) close(socket_fd_);
+  file_.close();
   if (pcap_path_.empty()) return;
   std::error_code ec;
   std::filesystem::remove(pcap_path_, ec);
 }
 
+tl::expected<std::size_t, std::string> PacketCapture::checkpoint() {
+  if (socket_fd_ < 0) return tl::unexpected(std::string("checkpoint after the capture stopped"));
+  auto drained = drain(socket_fd_, file_);
+  if (!drained) return tl::unexpected(drained.error());
+  frames_ += *drained;
+  return frames_;
+}
+
 tl::expected<void, std::string> PacketCapture::stop() {
   if (socket_fd_ < 0) return {};
+  auto drained = checkpoint();
   const int fd = std::exchange(socket_fd_, -1);
-  auto written = write_pcap(fd, pcap_path_);
   tpacket_stats stats{};
   socklen_t stats_len = sizeof stats;
   const int stats_rc = getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &stats, &stats_len);
   close(fd);
-  if (!written) return written;
+  file_.close();
+  if (!drained) return tl::unexpected(drained.error());
   if (stats_rc != 0) return tl::unexpected(errno_text("PACKET_STATISTICS"));
   if (stats.tp_drops != 0)
     return tl::unexpected("capture incomplete: kernel dropped " + std::to_string(stats.tp_drops) +
@@ -185,8 +211,8 @@ tl::expected<std::vector<TunnelledPacket>, std::string> PacketCapture::tunnelled
       "tshark", "-n",           "-r", pcap_path_,     "-Y", "ipv6.nxt == 41", "-T", "fields",
       "-E",     "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"};
   // The order parse_line() reads them in; "occurrence=a" lists a field once per IPv6 header.
-  for (const char* field :
-       {"ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.plen", "ipv6.hlim", "icmpv6.type"}) {
+  for (const char* field : {"frame.number", "ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.plen",
+                            "ipv6.hlim", "icmpv6.type"}) {
     argv.push_back("-e");
     argv.push_back(field);
   }

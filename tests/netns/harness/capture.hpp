@@ -7,6 +7,8 @@
 // TPACKET_V3 ring had not yet handed over.
 #pragma once
 
+#include <cstddef>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +22,7 @@ namespace xpmip::netns {
 // One IPv6-in-IPv6 frame as tshark decodes it. Addresses are in canonical text form
 // (inet_ntop), so they compare equal to canonical(...) of the expected value.
 struct TunnelledPacket {
+  std::size_t frame_number = 0;   // 1-based position in the capture, as tshark counts
   std::vector<int> next_headers;  // per IPv6 header, outermost first: {41, 58} for 6in6 ICMPv6
   std::string outer_src;
   std::string outer_dst;
@@ -36,10 +39,15 @@ struct TunnelledPacket {
 // mismatch shows up in the assertion message instead of disappearing.
 std::string canonical(const std::string& ipv6_address);
 
+// Splits decoded packets at a checkpoint(): those captured up to it, and those after.
+std::pair<std::vector<TunnelledPacket>, std::vector<TunnelledPacket>> split_at_frame(
+    const std::vector<TunnelledPacket>& packets, std::size_t checkpoint);
+
+// One capture per test, decoded once at the end (tshark's start-up dominates the cost of a
+// decode); checkpoint() marks where each phase of the test ends.
 class PacketCapture {
  public:
-  // Starts capturing every frame `dev` inside `ns` sends or receives; stop() writes them to
-  // `pcap_path`.
+  // Starts capturing every frame `dev` inside `ns` sends or receives, into `pcap_path`.
   static tl::expected<PacketCapture, std::string> start(const NetNamespace& ns,
                                                         const std::string& dev,
                                                         std::string pcap_path);
@@ -50,18 +58,21 @@ class PacketCapture {
   PacketCapture& operator=(const PacketCapture&) = delete;
   ~PacketCapture();  // closes the socket and deletes the file
 
-  // Writes every queued frame to the pcap file and closes the socket; idempotent. An error if the
-  // kernel dropped any frame for lack of buffer space (the capture would be incomplete).
-  tl::expected<void, std::string> stop();
+  // Moves every frame captured so far into the file; returns how many frames it holds.
+  tl::expected<std::size_t, std::string> checkpoint();
 
-  // Every frame whose outer IPv6 next header is 41 (stops the capture first).
+  // Stops capturing and decodes every frame whose outer IPv6 next header is 41. An error if the
+  // kernel dropped any frame for lack of buffer space (the capture would be incomplete).
   tl::expected<std::vector<TunnelledPacket>, std::string> tunnelled_packets();
 
  private:
   PacketCapture(int socket_fd, std::string pcap_path)
       : socket_fd_(socket_fd), pcap_path_(std::move(pcap_path)) {}
+  tl::expected<void, std::string> stop();
   int socket_fd_ = -1;
   std::string pcap_path_;
+  std::ofstream file_;
+  std::size_t frames_ = 0;
 };
 
 }  // namespace xpmip::netns

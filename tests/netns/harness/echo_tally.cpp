@@ -23,8 +23,9 @@ std::string describe(const TunnelledPacket& p) {
   return out.str();
 }
 
-bool matches(const TunnelledPacket& p, const char* outer_src, const char* outer_dst,
-             const char* inner_src, const char* inner_dst, TunnelHopLimits hop_limits) {
+bool matches(const TunnelledPacket& p, const std::string& outer_src, const std::string& outer_dst,
+             const std::string& inner_src, const std::string& inner_dst,
+             TunnelHopLimits hop_limits) {
   return p.outer_src == canonical(outer_src) && p.outer_dst == canonical(outer_dst) &&
          p.inner_src == canonical(inner_src) && p.inner_dst == canonical(inner_dst) &&
          p.outer_hop_limit == hop_limits.outer && p.inner_hop_limit == hop_limits.inner;
@@ -32,7 +33,8 @@ bool matches(const TunnelledPacket& p, const char* outer_src, const char* outer_
 
 }  // namespace
 
-EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets, TunnelHopLimits upstream,
+EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets,
+                       const std::string& correspondent, TunnelHopLimits upstream,
                        TunnelHopLimits downstream) {
   using namespace plan;
   EchoTally tally;
@@ -43,9 +45,10 @@ EchoTally tally_echoes(const std::vector<TunnelledPacket>& packets, TunnelHopLim
         p.outer_payload_length == p.inner_payload_length + kIpv6HeaderLength;
     const bool echo = p.icmpv6_type == kEchoRequest || p.icmpv6_type == kEchoReply;
     const bool request = p.icmpv6_type == kEchoRequest;
-    if (well_formed && echo && matches(p, kProxyCoa, kLmaAddress, kMn, kCn, upstream)) {
+    if (well_formed && echo && matches(p, kProxyCoa, kLmaAddress, kMn, correspondent, upstream)) {
       ++(request ? tally.upstream_requests : tally.upstream_replies);
-    } else if (well_formed && echo && matches(p, kLmaAddress, kProxyCoa, kCn, kMn, downstream)) {
+    } else if (well_formed && echo &&
+               matches(p, kLmaAddress, kProxyCoa, correspondent, kMn, downstream)) {
       ++(request ? tally.downstream_requests : tally.downstream_replies);
     } else {
       tally.unexpected.push_back(describe(p));

@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string_view>
 #include <utility>
 
@@ -116,7 +118,7 @@ tl::expected<std::string, std::string> NetNamespace::ip(
 }
 
 std::vector<std::string> NetNamespace::exec_argv(const std::vector<std::string>& argv) const {
-  std::vector<std::string> out{"ip", "netns", "exec", name_};
+  std::vector<std::string> out{"nsenter", "--net=" + std::string(kNetnsDir) + "/" + name_, "--"};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
@@ -126,9 +128,18 @@ tl::expected<std::string, std::string> NetNamespace::exec(
   return run_checked(exec_argv(argv));
 }
 
-tl::expected<std::string, std::string> NetNamespace::sysctl(const std::string& key,
-                                                            const std::string& value) const {
-  return exec({"sysctl", "-qw", key + "=" + value});
+tl::expected<void, std::string> NetNamespace::sysctl(const std::string& key,
+                                                     const std::string& value) const {
+  std::string relative = key;
+  std::replace(relative.begin(), relative.end(), '.', '/');
+  const std::string path = "/proc/sys/" + relative;
+  auto inside = ScopedNetnsEntry::enter(*this);
+  if (!inside) return tl::unexpected(inside.error());
+  std::ofstream file(path);
+  file << value << '\n';
+  file.close();
+  if (!file) return tl::unexpected("cannot write " + value + " to " + path + " in " + name_);
+  return {};
 }
 
 tl::expected<void, std::string> add_veth(const NetNamespace& a, const std::string& a_dev,

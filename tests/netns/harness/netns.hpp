@@ -1,4 +1,4 @@
-// Network namespaces for the interop tests: named (so `ip -n` and `ip netns exec` reach them),
+// Network namespaces for the interop tests: named (so `ip -n` and `nsenter --net` reach them),
 // removed on destruction even when a test fails, and enterable from the calling thread for the
 // in-process BPF loader, which must see the namespace's ifindexes and keep /sys/fs/bpf visible.
 #pragma once
@@ -37,11 +37,14 @@ class NetNamespace {
 
   // `ip -n <name> <args...>`.
   tl::expected<std::string, std::string> ip(const std::vector<std::string>& args) const;
-  // `ip netns exec <name> <argv...>`: only for tools that do not need /sys/fs/bpf.
+  // `nsenter --net=<path> -- <argv...>`: unlike `ip netns exec` it switches only the network
+  // namespace, with no private mount namespace and /sys remount per call (much cheaper on a
+  // loaded machine, and /sys/fs/bpf stays visible, dataplane-notes.md §11).
   [[nodiscard]] std::vector<std::string> exec_argv(const std::vector<std::string>& argv) const;
   tl::expected<std::string, std::string> exec(const std::vector<std::string>& argv) const;
-  tl::expected<std::string, std::string> sysctl(const std::string& key,
-                                                const std::string& value) const;
+  // Writes /proc/sys/<key with dots as slashes> from inside the namespace: /proc/sys/net shows
+  // the network namespace of the thread that opens it.
+  tl::expected<void, std::string> sysctl(const std::string& key, const std::string& value) const;
 
  private:
   explicit NetNamespace(std::string name) : name_(std::move(name)) {}
@@ -56,7 +59,7 @@ tl::expected<void, std::string> add_veth(const NetNamespace& a, const std::strin
                                          const NetNamespace& b, const std::string& b_dev);
 
 // Switches the calling thread into a namespace and back on destruction. setns() leaves the mount
-// namespace alone, so /sys/fs/bpf stays visible (unlike `ip netns exec`, dataplane-notes.md §11).
+// namespace alone, so /sys/fs/bpf stays visible (dataplane-notes.md §11).
 class ScopedNetnsEntry {
  public:
   static tl::expected<ScopedNetnsEntry, std::string> enter(const NetNamespace& ns);

@@ -18,7 +18,7 @@ tl::expected<void, std::string> add_address(const NetNamespace& ns, const std::s
 }
 
 tl::expected<void, std::string> enable_forwarding(const NetNamespace& ns) {
-  return check(ns.sysctl("net.ipv6.conf.all.forwarding", "1"));
+  return ns.sysctl("net.ipv6.conf.all.forwarding", "1");
 }
 
 // Outer source of seg6 encapsulation; without it the kernel picks the egress device's address.
