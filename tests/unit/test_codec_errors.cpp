@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,10 @@ struct WrongLength {
   const char* name;
   Bytes option;  // as placed at offset 12
 };
+
+void PrintTo(const WrongLength& wrong, std::ostream* out) {
+  *out << wrong.name;
+}
 
 class CodecWrongOptionLength : public ::testing::TestWithParam<WrongLength> {};
 
