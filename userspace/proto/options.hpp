@@ -20,9 +20,8 @@ struct DecodedOptions {
   std::optional<AuthenticatorField> authenticator;
 };
 
-// Decodes the options in mh[begin, end). Offsets in errors and in the authenticator field are
-// relative to the start of `mh`, which must be the start of the Mobility Header because the
-// alignment-independent checks still report MH offsets.
+// Decodes the options in mh[begin, end). `mh` starts at the Payload Proto octet, so the offsets
+// in errors and in the authenticator field are Mobility Header offsets.
 [[nodiscard]] tl::expected<DecodedOptions, ParseError> decode(std::span<const std::uint8_t> mh,
                                                               std::size_t begin, std::size_t end);
 
