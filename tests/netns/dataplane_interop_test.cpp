@@ -7,9 +7,11 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,6 +34,7 @@ namespace dp = xpmip::dataplane;
 
 constexpr int kEchoes = 3;
 
+// Parsers for the addressing plan's text constants (never for input from outside the test).
 dp::Ipv6Address ipv6(const char* text) {
   dp::Ipv6Address out{};
   in6_addr addr{};

@@ -1,6 +1,7 @@
 // Proves the kernel's seg6 tunnel peers work on their own, kernel MAG against kernel LMA, so a
 // failure in the interop tests (our programs against one of these peers) points at our side.
 
+#include <iostream>
 #include <string>
 
 #include <gtest/gtest.h>

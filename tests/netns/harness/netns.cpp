@@ -60,7 +60,7 @@ std::vector<std::string> remove_stale_objects() {
   for (const auto& entry : fs::directory_iterator(kNetnsDir, ec)) {
     std::string name = entry.path().filename().string();
     if (!is_stale(name)) continue;
-    if (run_command({"ip", "netns", "delete", name})) removed.push_back("netns " + name);
+    if (run_checked({"ip", "netns", "delete", name})) removed.push_back("netns " + name);
   }
   for (const auto& entry : fs::directory_iterator(kBpffsRoot, ec)) {
     std::string name = entry.path().filename().string();
