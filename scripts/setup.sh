@@ -18,7 +18,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev nlohmann-json3-dev libssl-dev libexpected-dev
   # tests
-  libgtest-dev libgmock-dev tshark iproute2 iputils-ping ethtool procps
+  libgtest-dev libgmock-dev tshark tcpdump iproute2 iputils-ping ethtool procps
   python3
 )
 
