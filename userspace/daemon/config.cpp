@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "toml_reader.hpp"
+#include "value_forms.hpp"
 #include "xpmip/address.hpp"
 
 namespace xpmip::daemon {
@@ -20,35 +21,6 @@ constexpr std::int64_t kMaxLifetimeSeconds = 0xffff * kLifetimeUnitSeconds;
 constexpr std::int64_t kOneHourMs = 3'600'000;
 // Linux IFNAMSIZ is 16 including the terminating NUL.
 constexpr std::size_t kMaxInterfaceName = 15;
-
-std::optional<Ipv6Address> parse_unicast_address(std::string_view text) {
-  auto address = parse_ipv6_address(text);
-  // Signalling endpoints are routable unicast addresses: not ::, not multicast (ff00::/8), not
-  // link-local (PBUs cross routers, RFC 5213 §6.9.1.5).
-  if (!address || is_unspecified(*address) || (*address)[0] == 0xff || is_link_local(*address))
-    return std::nullopt;
-  return address;
-}
-
-std::optional<Ipv6Address> parse_link_local_address(std::string_view text) {
-  auto address = parse_ipv6_address(text);
-  if (!address || !is_link_local(*address)) return std::nullopt;
-  return address;
-}
-
-// A prefix whose host bits are clear, so the text says exactly which addresses it covers.
-std::optional<Prefix> parse_clean_prefix(std::string_view text) {
-  auto prefix = parse_ipv6_prefix(text);
-  if (!prefix || masked(*prefix) != *prefix) return std::nullopt;
-  return prefix;
-}
-
-std::optional<MacAddress> parse_unicast_mac(std::string_view text) {
-  auto mac = parse_mac_address(text);
-  // The I/G bit (IEEE 802 §8.2): a router's source MAC is an individual address.
-  if (!mac || ((*mac)[0] & 0x01) != 0) return std::nullopt;
-  return mac;
-}
 
 std::optional<std::string> parse_interface_name(std::string_view text) {
   if (text.empty() || text.size() > kMaxInterfaceName) return std::nullopt;
@@ -133,7 +105,7 @@ LmaSection read_lma(Table& t, const std::filesystem::path& config_dir) {
   require_non_empty(t, "core_interfaces", lma.core_interfaces);
 
   Prefix pool;
-  if (t.read_as("hnp_pool", pool, parse_clean_prefix, "an IPv6 prefix without host bits"))
+  if (t.read_as("hnp_pool", pool, value_forms::clean_prefix, "an IPv6 prefix without host bits"))
     lma.core.pool_aggregate = pool;
   t.read("hnp_length", lma.core.pool_delegated_length, 1, 128);
   if (lma.core.pool_aggregate && lma.core.pool_aggregate->length > lma.core.pool_delegated_length)
@@ -160,15 +132,15 @@ MagSection read_mag(Table& t) {
   MagSection mag;
   mag.core.fixed_link_local = nd::kFixedMagLinkLocal;
   t.require("lma_address");
-  t.read_as("lma_address", mag.lma_address, parse_unicast_address, "a unicast IPv6 address");
+  t.read_as("lma_address", mag.lma_address, value_forms::unicast_address, "a unicast IPv6 address");
   std::vector<std::string> seen;
   read_interfaces(t, "access_interfaces", mag.access_interfaces, seen);
   read_interfaces(t, "core_interfaces", mag.core_interfaces, seen);
   require_non_empty(t, "access_interfaces", mag.access_interfaces);
   require_non_empty(t, "core_interfaces", mag.core_interfaces);
 
-  t.read_as("router_mac", mag.router_mac, parse_unicast_mac, "a unicast MAC address");
-  t.read_as("router_link_local", mag.core.fixed_link_local, parse_link_local_address,
+  t.read_as("router_mac", mag.router_mac, value_forms::unicast_mac, "a unicast MAC address");
+  t.read_as("router_link_local", mag.core.fixed_link_local, value_forms::link_local_address,
             "a link-local IPv6 address (fe80::/10)");
   t.read("lifetime_s", mag.lifetime, kLifetimeUnitSeconds, kMaxLifetimeSeconds);
   t.read("deregister_on_shutdown", mag.deregister_on_shutdown);
@@ -294,7 +266,7 @@ ConfigResult<DaemonConfig> parse_config(std::string_view text, const std::filesy
   root.require("signalling");
   if (auto signalling = root.table("signalling")) {
     signalling->require("address");
-    signalling->read_as("address", config.address, parse_unicast_address,
+    signalling->read_as("address", config.address, value_forms::unicast_address,
                         "a unicast IPv6 address");
     signalling->reject_unknown();
   }

@@ -108,6 +108,7 @@ class Table {
   void fail(std::string_view key, std::string reason);
 
   [[nodiscard]] std::string key_path(std::string_view key) const;
+  [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] const toml::source_region& source() const { return table_->source(); }
   [[nodiscard]] Document& document() const { return *document_; }
 

@@ -21,7 +21,6 @@ namespace xpmip::daemon {
 struct MagEntry {
   Ipv6Address address{};
   MagPolicy policy;
-  auto operator<=>(const MagEntry&) const = default;
 };
 
 // One [[mobile_node]] table.
