@@ -162,10 +162,11 @@ std::string encode_request(const Request& request) {
   return dump(object);
 }
 
-std::string encode_ok(const json& result) { return dump(json{{"ok", true}, {"result", result}}); }
+// "ok" leads the line (json objects sort their keys) so a reader sees the outcome first.
+std::string encode_ok(const json& result) { return "{\"ok\":true,\"result\":" + dump(result) + "}"; }
 
 std::string encode_error(std::string_view message) {
-  return dump(json{{"ok", false}, {"error", message}});
+  return "{\"ok\":false,\"error\":" + dump(json(message)) + "}";
 }
 
 tl::expected<Response, std::string> parse_response(std::string_view line) {
