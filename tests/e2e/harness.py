@@ -234,7 +234,7 @@ class MobilityCapture:
     """dumpcap on the LMA's port of the transport bridge, filtered to Mobility Header packets
     (IPv6 next header 135): every PBU and PBA of both MAGs passes there."""
 
-    FIELDS = ["frame.number", "frame.time_relative", "ipv6.src", "ipv6.dst", "mip6.mhtype",
+    FIELDS = ["frame.number", "frame.time_epoch", "ipv6.src", "ipv6.dst", "mip6.mhtype",
               "mip6.bu.seqnr", "mip6.bu.a_flag", "mip6.bu.h_flag", "mip6.bu.p_flag",
               "mip6.bu.lifetime", "mip6.ba.status", "mip6.ba.p_flag", "mip6.ba.seqnr",
               "mip6.ba.lifetime", "mip6.mnid.subtype", "mip6.mnid.identifier",
@@ -285,9 +285,53 @@ def pba_for(messages, pbu):
     for m in messages:
         if (m["mip6.mhtype"] == "6" and m["mip6.ba.seqnr"] == pbu["mip6.bu.seqnr"]
                 and m["ipv6.src"] == pbu["ipv6.dst"] and m["ipv6.dst"] == pbu["ipv6.src"]
-                and float(m["frame.time_relative"]) >= float(pbu["frame.time_relative"])):
+                and float(m["frame.time_epoch"]) >= float(pbu["frame.time_epoch"])):
             return m
     return None
+
+
+def exchange(messages, mag, registration=True, index=0):
+    """The `index`-th (de-)registration PBU from `mag` and the PBA answering it."""
+    wanted = [m for m in pbus(messages, PROXY_COA[mag])
+              if (m["mip6.bu.lifetime"] != "0") == registration]
+    if len(wanted) <= index:
+        raise AssertionError(f"no {'registration' if registration else 'de-registration'} PBU "
+                             f"#{index} from {mag} in {messages}")
+    pbu = wanted[index]
+    pba = pba_for(messages, pbu)
+    if pba is None:
+        raise AssertionError(f"no PBA for {pbu}")
+    return pbu, pba
+
+
+def assert_exchange(test, pbu, pba, mag, lifetime_s, handoff, requested, granted):
+    """Checks a PBU/PBA pair field by field as tshark decodes it. `requested` is the HNP option of
+    the PBU ("::/0" asks the LMA to assign one, RFC 5213 §6.9.1.1), `granted` the PBA's."""
+    def prefix_fields(text):
+        network = ipaddress.ip_network(text)
+        return str(network.prefixlen), str(network.network_address)
+
+    # Lifetime is carried in units of 4 s (RFC 6275 §6.1.7); tshark shows the raw field.
+    lifetime = str(lifetime_s // 4)
+    common = {"mip6.mnid.subtype": "1", "mip6.mnid.identifier": MN_ID,  # RFC 4283 NAI
+              "mip6.hi": str(handoff), "mip6.att": ACCESS_TECH_IEEE_802_3,
+              "mip6.mnlli.lli": MN_MAC.replace(":", ""), "mip6.lila_lla": ROUTER_LINK_LOCAL,
+              "_ws.malformed": ""}
+    expected_pbu = dict(common, **{
+        "ipv6.src": PROXY_COA[mag], "ipv6.dst": LMA_ADDRESS, "mip6.mhtype": "5",
+        "mip6.bu.a_flag": "1", "mip6.bu.p_flag": "1", "mip6.bu.lifetime": lifetime})
+    expected_pbu["mip6.nemo.mnp.pfl"], expected_pbu["mip6.nemo.mnp.mnp"] = prefix_fields(requested)
+    test.assertEqual({k: pbu[k] for k in expected_pbu}, expected_pbu)
+    test.assertNotEqual(pbu["mip6.timestamp_tmp"], "", "PBU without Timestamp option (§5.5)")
+
+    expected_pba = dict(common, **{
+        "ipv6.src": LMA_ADDRESS, "ipv6.dst": PROXY_COA[mag], "mip6.mhtype": "6",
+        "mip6.ba.status": "0", "mip6.ba.p_flag": "1", "mip6.ba.seqnr": pbu["mip6.bu.seqnr"],
+        "mip6.ba.lifetime": lifetime})
+    expected_pba["mip6.nemo.mnp.pfl"], expected_pba["mip6.nemo.mnp.mnp"] = prefix_fields(granted)
+    test.assertEqual({k: pba[k] for k in expected_pba}, expected_pba)
+    test.assertEqual(pba["mip6.timestamp_tmp"], pbu["mip6.timestamp_tmp"],
+                     "the PBA echoes the PBU's timestamp (RFC 5213 §5.3.2)")
 
 
 def reap(process):
