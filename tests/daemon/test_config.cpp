@@ -13,7 +13,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Ipv6Address addr(std::string_view text) { return *parse_ipv6_address(text); }
+Ipv6Address addr(std::string_view text) {
+  return *parse_ipv6_address(text);
+}
 
 constexpr std::string_view kMinimalLma = R"(
 [signalling]
@@ -191,16 +193,18 @@ TEST(Config, UnknownSectionIsAnError) {
 }
 
 TEST(Config, BadAddressNamesKeyAndValue) {
-  constexpr std::string_view text = "[signalling]\naddress = \"2001:db8::zz\"\n[lma]\n"
-                                    "core_interfaces = [\"core0\"]\n";
+  constexpr std::string_view text =
+      "[signalling]\naddress = \"2001:db8::zz\"\n[lma]\n"
+      "core_interfaces = [\"core0\"]\n";
   EXPECT_EQ(error_of(text, Role::kLma).message(),
             "/etc/xpmip/test.toml:2:11: signalling.address: not a unicast IPv6 address: "
             "\"2001:db8::zz\"");
 }
 
 TEST(Config, LinkLocalSignallingAddressIsRefused) {
-  constexpr std::string_view text = "[signalling]\naddress = \"fe80::1\"\n[lma]\n"
-                                    "core_interfaces = [\"core0\"]\n";
+  constexpr std::string_view text =
+      "[signalling]\naddress = \"fe80::1\"\n[lma]\n"
+      "core_interfaces = [\"core0\"]\n";
   EXPECT_EQ(error_of(text, Role::kLma).key, "signalling.address");
 }
 
@@ -251,8 +255,9 @@ TEST(Config, SectionOfTheOtherRoleIsAnError) {
 TEST(Config, EmptyOrDuplicateInterfaces) {
   ConfigError empty = error_of(
       "[signalling]\naddress = \"2001:db8::1\"\n[lma]\ncore_interfaces = []\n", Role::kLma);
-  EXPECT_EQ(empty.message(), "/etc/xpmip/test.toml:4:19: lma.core_interfaces: needs at least one "
-                             "interface");
+  EXPECT_EQ(empty.message(),
+            "/etc/xpmip/test.toml:4:19: lma.core_interfaces: needs at least one "
+            "interface");
   ConfigError twice = error_of(
       "[signalling]\naddress = \"2001:db8::1\"\n[lma]\nexternal_interfaces = [\"e\"]\n"
       "core_interfaces = [\"e\"]\n",
@@ -277,12 +282,10 @@ TEST(Config, PoolMustHaveCleanHostBitsAndFitTheHnpLength) {
 TEST(Config, MagTimerOrderAndEnumerations) {
   std::string timers(kMinimalMag);
   timers += "initial_bindack_timeout_ms = 5000\nmax_bindack_timeout_ms = 1000\n";
-  EXPECT_EQ(error_of(timers, Role::kMag).reason,
-            "must not be below initial_bindack_timeout_ms");
+  EXPECT_EQ(error_of(timers, Role::kMag).reason, "must not be below initial_bindack_timeout_ms");
   std::string unknown_mn(kMinimalMag);
   unknown_mn += "unknown_mn = \"accept\"\n";
-  EXPECT_EQ(error_of(unknown_mn, Role::kMag).reason,
-            "not \"ignore\" or \"derive\": \"accept\"");
+  EXPECT_EQ(error_of(unknown_mn, Role::kMag).reason, "not \"ignore\" or \"derive\": \"accept\"");
   std::string group_mac(kMinimalMag);
   group_mac += "router_mac = \"01:00:5e:00:00:01\"\n";
   EXPECT_EQ(error_of(group_mac, Role::kMag).key, "mag.router_mac");

@@ -10,8 +10,12 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-Ipv6Address addr(std::string_view text) { return *parse_ipv6_address(text); }
-Prefix prefix(std::string_view text) { return *parse_ipv6_prefix(text); }
+Ipv6Address addr(std::string_view text) {
+  return *parse_ipv6_address(text);
+}
+Prefix prefix(std::string_view text) {
+  return *parse_ipv6_prefix(text);
+}
 
 std::string request_error(std::string_view line) {
   auto parsed = parse_request(line);
@@ -63,8 +67,7 @@ TEST(ControlProtocol, MalformedRequestsGetPreciseErrors) {
             "mn.detach needs exactly one of \"mac\" or \"mn_id\"");
   EXPECT_EQ(request_error(R"({"command":"mn.detach","mac":"zz"})"),
             "\"mac\" is not a MAC address: \"zz\"");
-  EXPECT_EQ(request_error(R"({"command":"mn.detach","mn_id":""})"),
-            "\"mn_id\" must not be empty");
+  EXPECT_EQ(request_error(R"({"command":"mn.detach","mn_id":""})"), "\"mn_id\" must not be empty");
   EXPECT_EQ(request_error(R"({"command":"mn.detach","interface":"acc1","mn_id":"a"})"),
             "unknown field \"interface\" for mn.detach");
 }
@@ -88,7 +91,8 @@ TEST(ControlProtocol, Responses) {
 
 TEST(ControlProtocol, InvalidUtf8InAMessageDoesNotThrow) {
   // An MN-ID from the wire is opaque octets (RFC 4283); encoding must still produce a line.
-  EXPECT_EQ(encode_error(std::string("bad \xff id")), "{\"ok\":false,\"error\":\"bad \xEF\xBF\xBD id\"}");
+  EXPECT_EQ(encode_error(std::string("bad \xff id")),
+            "{\"ok\":false,\"error\":\"bad \xEF\xBF\xBD id\"}");
 }
 
 TEST(ControlProtocol, StatusJsonFields) {

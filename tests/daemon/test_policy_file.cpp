@@ -13,9 +13,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Ipv6Address addr(std::string_view text) { return *parse_ipv6_address(text); }
-Prefix prefix(std::string_view text) { return *parse_ipv6_prefix(text); }
-MobileNodeId nai(std::string_view text) { return MobileNodeId{1, std::string(text)}; }
+Ipv6Address addr(std::string_view text) {
+  return *parse_ipv6_address(text);
+}
+Prefix prefix(std::string_view text) {
+  return *parse_ipv6_prefix(text);
+}
+MobileNodeId nai(std::string_view text) {
+  return MobileNodeId{1, std::string(text)};
+}
 
 constexpr std::string_view kPolicy = R"(
 [[mag]]
@@ -63,9 +69,9 @@ TEST(PolicyFile, ParsesMagsAndMobileNodes) {
   EXPECT_EQ(mn1.mac, (MacAddress{0x02, 0, 0, 0, 0x01, 0x01}));
   EXPECT_EQ(mn1.profile.static_prefixes,
             (std::vector<Prefix>{prefix("2001:db8:1:1::/64"), prefix("2001:db8:1:2::/64")}));
-  EXPECT_EQ(mn1.profile.allowed_access_techs,
-            (std::vector<AccessTechnology>{AccessTechnology::kIeee80211,
-                                           AccessTechnology::kIeee8023}));
+  EXPECT_EQ(
+      mn1.profile.allowed_access_techs,
+      (std::vector<AccessTechnology>{AccessTechnology::kIeee80211, AccessTechnology::kIeee8023}));
   EXPECT_EQ(mn1.profile.authorized_mags, std::vector<Ipv6Address>{addr("2001:db8:ffff:1::1")});
   EXPECT_EQ(mn1.profile.max_lifetime, 600s);
   EXPECT_TRUE(mn1.profile.proxy_mobility_enabled);
@@ -108,8 +114,7 @@ TEST(PolicyFile, ErrorsNamePositionAndKey) {
             "\"none\"");
   EXPECT_EQ(error_of("[[mobile_node]]\nid = \"a\"\nmax_lifetime_s = 0\n").reason,
             "out of range: 0 (allowed 4..262140)");
-  EXPECT_EQ(error_of("[mobile_node]\nid = \"a\"\n").reason,
-            "expected an array, got a table");
+  EXPECT_EQ(error_of("[mobile_node]\nid = \"a\"\n").reason, "expected an array, got a table");
   EXPECT_EQ(error_of("[[mobile_node]]\nid = \"\"\n").key, "mobile_node[0].id");
 }
 
@@ -131,10 +136,10 @@ TEST(PolicyFile, DuplicatesAreErrors) {
 }
 
 TEST(PolicyFile, AccessTechnologyNamesRoundTrip) {
-  for (auto tech : {AccessTechnology::kVirtual, AccessTechnology::kPpp, AccessTechnology::kIeee8023,
-                    AccessTechnology::kIeee80211, AccessTechnology::kIeee80216e,
-                    AccessTechnology::k3gppGeran, AccessTechnology::k3gppUtran,
-                    AccessTechnology::k3gppEutran})
+  for (auto tech :
+       {AccessTechnology::kVirtual, AccessTechnology::kPpp, AccessTechnology::kIeee8023,
+        AccessTechnology::kIeee80211, AccessTechnology::kIeee80216e, AccessTechnology::k3gppGeran,
+        AccessTechnology::k3gppUtran, AccessTechnology::k3gppEutran})
     EXPECT_EQ(parse_access_technology(access_technology_name(tech)), tech);
   EXPECT_EQ(access_technology_name(AccessTechnology::kIeee8023), "ieee802.3");
   EXPECT_FALSE(parse_access_technology("IEEE802.3"));

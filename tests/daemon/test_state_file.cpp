@@ -109,7 +109,8 @@ TEST_F(StateFileTest, CorruptFilesGiveClearErrors) {
   document = state_to_json({sample("a", "2001:db8:1::/64")});
   document["bindings"][0]["last_sequence"] = 70000;
   write(file, document.dump());
-  EXPECT_EQ(load_state_file(file).error(), file.string() + ": bindings[0].last_sequence: out of range");
+  EXPECT_EQ(load_state_file(file).error(),
+            file.string() + ": bindings[0].last_sequence: out of range");
 
   document["bindings"][0].erase("last_sequence");
   write(file, document.dump());

@@ -25,7 +25,8 @@ constexpr std::size_t kMaxInterfaceName = 15;
 std::optional<std::string> parse_interface_name(std::string_view text) {
   if (text.empty() || text.size() > kMaxInterfaceName) return std::nullopt;
   for (char c : text)
-    if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) || !std::isprint(static_cast<unsigned char>(c)))
+    if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) ||
+        !std::isprint(static_cast<unsigned char>(c)))
       return std::nullopt;
   return std::string(text);
 }
@@ -189,7 +190,9 @@ void reject_other_role(Table& root, Role role) {
 
 }  // namespace
 
-std::string_view to_string(Role role) { return role == Role::kLma ? "lma" : "mag"; }
+std::string_view to_string(Role role) {
+  return role == Role::kLma ? "lma" : "mag";
+}
 
 std::optional<Role> parse_role(std::string_view text) {
   if (text == "lma") return Role::kLma;
@@ -227,7 +230,8 @@ std::optional<MacAddress> parse_mac_address(std::string_view text) {
     for (std::size_t j = at; j < at + 2; ++j) {
       const auto c = static_cast<unsigned char>(text[j]);
       if (!std::isxdigit(c)) return std::nullopt;
-      value = value * 16 + static_cast<unsigned>(std::isdigit(c) ? c - '0' : std::tolower(c) - 'a' + 10);
+      value = value * 16 +
+              static_cast<unsigned>(std::isdigit(c) ? c - '0' : std::tolower(c) - 'a' + 10);
     }
     mac[i] = static_cast<std::uint8_t>(value);
   }
@@ -236,7 +240,8 @@ std::optional<MacAddress> parse_mac_address(std::string_view text) {
 
 std::string ConfigError::message() const {
   std::string text = where.file;
-  if (where.line != 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  if (where.line != 0)
+    text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
   if (!text.empty()) text += ": ";
   if (!key.empty()) text += key + ": ";
   return text + reason;
@@ -303,8 +308,9 @@ ConfigResult<DaemonConfig> load_config(const std::filesystem::path& file, Role r
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     const int error = errno;
-    return tl::unexpected(ConfigError{SourcePosition{file.string(), 0, 0}, "",
-                                      std::string("cannot read the file: ") + std::strerror(error)});
+    return tl::unexpected(
+        ConfigError{SourcePosition{file.string(), 0, 0}, "",
+                    std::string("cannot read the file: ") + std::strerror(error)});
   }
   std::ostringstream text;
   text << in.rdbuf();

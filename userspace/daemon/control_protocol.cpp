@@ -90,7 +90,8 @@ tl::expected<void, std::string> read_selector(const json& object, Request& reque
   const bool has_mac = object.contains(kMac);
   const bool has_id = object.contains(kMnId);
   const std::string command(command_name(request.command));
-  if (has_mac == has_id) return tl::unexpected(command + " needs exactly one of \"mac\" or \"mn_id\"");
+  if (has_mac == has_id)
+    return tl::unexpected(command + " needs exactly one of \"mac\" or \"mn_id\"");
   if (has_mac) {
     auto text = string_field(object, kMac);
     if (!text) return tl::unexpected(text.error());
@@ -163,7 +164,9 @@ std::string encode_request(const Request& request) {
 }
 
 // "ok" leads the line (json objects sort their keys) so a reader sees the outcome first.
-std::string encode_ok(const json& result) { return "{\"ok\":true,\"result\":" + dump(result) + "}"; }
+std::string encode_ok(const json& result) {
+  return "{\"ok\":true,\"result\":" + dump(result) + "}";
+}
 
 std::string encode_error(std::string_view message) {
   return "{\"ok\":false,\"error\":" + dump(json(message)) + "}";
@@ -178,7 +181,8 @@ tl::expected<Response, std::string> parse_response(std::string_view line) {
   Response response;
   response.ok = object["ok"].get<bool>();
   if (response.ok) {
-    if (!object.contains("result")) return tl::unexpected(std::string("response has no \"result\""));
+    if (!object.contains("result"))
+      return tl::unexpected(std::string("response has no \"result\""));
     response.result = std::move(object["result"]);
   } else {
     if (!object.contains("error") || !object["error"].is_string())

@@ -133,8 +133,7 @@ void ControlServer::State::on_readable(int fd) {
 
 bool ControlServer::State::serve_lines(Connection& c) {
   std::size_t start = 0;
-  for (std::size_t end; (end = c.pending.find('\n', start)) != std::string::npos;
-       start = end + 1) {
+  for (std::size_t end; (end = c.pending.find('\n', start)) != std::string::npos; start = end + 1) {
     std::string_view line(c.pending.data() + start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.size() > kMaxRequestBytes) {
@@ -242,8 +241,12 @@ ControlServer::~ControlServer() {
     ::unlink(state_->path.c_str());
 }
 
-std::size_t ControlServer::connection_count() const { return state_->connections.size(); }
+std::size_t ControlServer::connection_count() const {
+  return state_->connections.size();
+}
 
-const std::filesystem::path& ControlServer::socket_path() const { return state_->path; }
+const std::filesystem::path& ControlServer::socket_path() const {
+  return state_->path;
+}
 
 }  // namespace xpmip::daemon

@@ -50,8 +50,7 @@ MagEntry read_mag(Table& t) {
   MagEntry entry;
   t.require("address");
   t.read_as("address", entry.address, value_forms::unicast_address, "a unicast IPv6 address");
-  t.read_as("replay", entry.policy.replay_mode, parse_replay_mode,
-            "\"timestamp\" or \"sequence\"");
+  t.read_as("replay", entry.policy.replay_mode, parse_replay_mode, "\"timestamp\" or \"sequence\"");
   t.reject_unknown();
   return entry;
 }
@@ -86,8 +85,8 @@ class Uniqueness {
   bool claim(const Key& value, Table& table, std::string_view key, std::string_view shown) {
     auto [it, inserted] = owners_.emplace(value, table.path());
     if (inserted) return true;
-    table.fail(key,
-               "duplicate " + what_ + " " + std::string(shown) + " (already in " + it->second + ")");
+    table.fail(
+        key, "duplicate " + what_ + " " + std::string(shown) + " (already in " + it->second + ")");
     return false;
   }
 
@@ -152,8 +151,9 @@ ConfigResult<PolicyFile> load_policy_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     const int error = errno;
-    return tl::unexpected(ConfigError{SourcePosition{file.string(), 0, 0}, "",
-                                      std::string("cannot read the file: ") + std::strerror(error)});
+    return tl::unexpected(
+        ConfigError{SourcePosition{file.string(), 0, 0}, "",
+                    std::string("cannot read the file: ") + std::strerror(error)});
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -126,18 +126,19 @@ std::optional<BindingState> parse_state(std::string_view text) {
 }
 
 tl::expected<BindingRecord, std::string> record_from_json(const json& object,
-                                                         const std::string& path) {
+                                                          const std::string& path) {
   if (!object.is_object()) return tl::unexpected(path + ": expected an object");
   BindingRecord r;
   RecordReader in(object, path);
   in.number("mn_id_subtype", r.mn_id.subtype);
-  in.parsed("mn_id_hex", r.mn_id.identifier,
-            [](std::string_view t) -> std::optional<std::string> {
-              auto octets = unhex(t);
-              if (!octets || octets->empty()) return std::nullopt;
-              return std::string(octets->begin(), octets->end());
-            },
-            "a non-empty hex string");
+  in.parsed(
+      "mn_id_hex", r.mn_id.identifier,
+      [](std::string_view t) -> std::optional<std::string> {
+        auto octets = unhex(t);
+        if (!octets || octets->empty()) return std::nullopt;
+        return std::string(octets->begin(), octets->end());
+      },
+      "a non-empty hex string");
   in.parsed("mn_link_layer_id", r.mn_link_layer_id, unhex, "a hex string");
   in.prefixes("hnps", r.home_network_prefixes);
   in.parsed("proxy_coa", r.proxy_coa, parse_ipv6_address, "an IPv6 address");

@@ -106,8 +106,7 @@ bool Table::read(std::string_view key, bool& out) {
 
 bool Table::read(std::string_view key, std::vector<std::string>& out) {
   return read_list_as(
-      key, out, [](std::string_view text) { return std::optional<std::string>(text); },
-      "a string");
+      key, out, [](std::string_view text) { return std::optional<std::string>(text); }, "a string");
 }
 
 bool Table::read_integer(std::string_view key, std::int64_t& out, std::int64_t min,
@@ -147,8 +146,8 @@ std::vector<Table> Table::tables(std::string_view key) {
     const toml::node& item = *array->get(i);
     std::string path = key_path(key) + "[" + std::to_string(i) + "]";
     if (!item.is_table()) {
-      document_->fail(item.source(), path, "expected a table ([[" + std::string(key) + "]]), got " +
-                                               type_name(item));
+      document_->fail(item.source(), path,
+                      "expected a table ([[" + std::string(key) + "]]), got " + type_name(item));
       return {};
     }
     result.emplace_back(*document_, *item.as_table(), std::move(path));
@@ -158,7 +157,8 @@ std::vector<Table> Table::tables(std::string_view key) {
 
 void Table::require(std::string_view key) {
   known_.emplace(key);
-  if (!table_->contains(key)) document_->fail(table_->source(), key_path(key), "missing required key");
+  if (!table_->contains(key))
+    document_->fail(table_->source(), key_path(key), "missing required key");
 }
 
 void Table::reject_unknown() {

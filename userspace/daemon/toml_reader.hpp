@@ -126,8 +126,7 @@ class Table {
     const std::string& text = node.as_string()->get();
     auto value = parse_text(std::string_view{text});
     if (!value) {
-      document_->fail(node.source(), path,
-                      "not " + std::string(what) + ": \"" + text + "\"");
+      document_->fail(node.source(), path, "not " + std::string(what) + ": \"" + text + "\"");
       return false;
     }
     out = std::move(*value);

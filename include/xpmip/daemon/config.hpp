@@ -69,7 +69,7 @@ struct LmaSection {
 
 // [mag] (role mag only).
 struct MagSection {
-  Ipv6Address lma_address{};                  // the default LMA for MNs whose profile names none
+  Ipv6Address lma_address{};                   // the default LMA for MNs whose profile names none
   std::vector<std::string> access_interfaces;  // XDP mag_access + RS/RA + link watch; required
   std::vector<std::string> core_interfaces;    // XDP mag_core; required
   MacAddress router_mac = nd::kFixedMagMac;    // RFC 6543, RFC 5213 §6.9.3
@@ -115,8 +115,7 @@ using ConfigResult = tl::expected<T, ConfigError>;
 // The same on text already in memory; `file` only names the source in errors and anchors the
 // relative policy path.
 [[nodiscard]] ConfigResult<DaemonConfig> parse_config(std::string_view text,
-                                                      const std::filesystem::path& file,
-                                                      Role role);
+                                                      const std::filesystem::path& file, Role role);
 
 // /run/xpmip/<instance>.sock, the socket xpmipctl --instance looks for.
 [[nodiscard]] std::filesystem::path default_control_socket(std::string_view instance);
