@@ -60,13 +60,13 @@ struct PeerSecurity {
 };
 
 enum class KeyStoreError : std::uint8_t {
-  kReservedSpi,        // SPI below 256 (RFC 4285 §5.1)
-  kKeyTooShort,        // fewer than kMinKeyLength octets
-  kKeyTooLong,         // more than kMaxKeyLength octets
-  kDuplicateSpi,       // the peer already has a key under this SPI
-  kTooManyKeys,        // the peer already has kMaxKeysPerPeer keys: remove the old one first
-  kInsecurePeer,       // a key for a peer marked insecure (or the reverse): pick one
-  kUnknownKey,         // remove_key() of a (peer, SPI) the store does not hold
+  kReservedSpi,   // SPI below 256 (RFC 4285 §5.1)
+  kKeyTooShort,   // fewer than kMinKeyLength octets
+  kKeyTooLong,    // more than kMaxKeyLength octets
+  kDuplicateSpi,  // the peer already has a key under this SPI
+  kTooManyKeys,   // the peer already has kMaxKeysPerPeer keys: remove the old one first
+  kInsecurePeer,  // a key for a peer marked insecure (or the reverse): pick one
+  kUnknownKey,    // remove_key() of a (peer, SPI) the store does not hold
 };
 
 // A stable lowercase identifier for logs and configuration errors, e.g. "duplicate_spi".
@@ -92,7 +92,7 @@ class KeyStore {
 };
 
 enum class KeyFileErrorKind : std::uint8_t {
-  kCannotOpen,     // missing, unreadable, or a symbolic link
+  kCannotOpen,  // missing, unreadable, or a symbolic link
   kNotRegularFile,
   kNotOwnedByRoot,
   kGroupOrOtherAccess,  // any of the mode bits 077 set

@@ -55,8 +55,7 @@ std::optional<Authenticator> hmac_sha256_of(
 // RFC 4285 §5.1: the option is the last one; only Pad1/PadN may follow it, to the end of the
 // Mobility Header (they fill the MH to its 8-octet multiple). Also rejects a field that does not
 // lie inside `mh` at all, so what follows never reads out of bounds.
-bool authenticator_ends_message(std::span<const std::uint8_t> mh,
-                                const AuthenticatorField& field) {
+bool authenticator_ends_message(std::span<const std::uint8_t> mh, const AuthenticatorField& field) {
   constexpr std::size_t kLengthUnit = 8;
   // The PBU/PBA fixed part (12 octets), then the option's Type, Length, Subtype and SPI.
   constexpr std::size_t kEarliestAuthenticator = 12 + 7;
@@ -135,9 +134,9 @@ tl::expected<SignedMessage, SignError> MessageAuthenticator::sign_message(
     const Ipv6Address& lma_address, std::optional<std::uint32_t> spi) const {
   const PeerSecurity* security = keys_->peer(addresses.destination);
   if (security == nullptr || (!security->insecure && security->keys.empty())) {
-    return sign_error(SignErrorKind::kUnknownPeer,
-                      "no key for peer " + to_string(addresses.destination) +
-                          " and it is not marked insecure");
+    return sign_error(
+        SignErrorKind::kUnknownPeer,
+        "no key for peer " + to_string(addresses.destination) + " and it is not marked insecure");
   }
   const PeerKey* key = nullptr;
   if (!security->insecure) {
@@ -147,9 +146,9 @@ tl::expected<SignedMessage, SignError> MessageAuthenticator::sign_message(
   message.options.authentication.reset();
   if (key != nullptr) {
     // A placeholder of the final length: the codec places the option, then the MAC fills it.
-    message.options.authentication = AuthenticationOption{
-        AuthenticationOption::kSubtypeMnHa, key->spi,
-        std::vector<std::uint8_t>(kAuthenticatorLength, 0)};
+    message.options.authentication =
+        AuthenticationOption{AuthenticationOption::kSubtypeMnHa, key->spi,
+                             std::vector<std::uint8_t>(kAuthenticatorLength, 0)};
   }
   auto encoded = encode_mobility_header(message, std::nullopt);
   if (!encoded) return sign_error(SignErrorKind::kEncode, encoded.error().detail);

@@ -30,7 +30,9 @@ SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
   return *this;
 }
 
-SecretKey::~SecretKey() { wipe(); }
+SecretKey::~SecretKey() {
+  wipe();
+}
 
 void SecretKey::wipe() noexcept {
   // OPENSSL_cleanse, unlike memset, is not optimised away before the buffer is freed.
@@ -78,16 +80,15 @@ tl::expected<void, KeyStoreError> KeyStore::add_key(const Ipv6Address& peer, std
   return {};
 }
 
-tl::expected<void, KeyStoreError> KeyStore::remove_key(const Ipv6Address& peer,
-                                                       std::uint32_t spi) {
+tl::expected<void, KeyStoreError> KeyStore::remove_key(const Ipv6Address& peer, std::uint32_t spi) {
   const auto it = peers_.find(peer);
   if (it == peers_.end() || it->second.find(spi) == nullptr) {
     return tl::make_unexpected(KeyStoreError::kUnknownKey);
   }
   auto& keys = it->second.keys;
-  keys.erase(std::remove_if(keys.begin(), keys.end(),
-                            [spi](const PeerKey& k) { return k.spi == spi; }),
-             keys.end());
+  keys.erase(
+      std::remove_if(keys.begin(), keys.end(), [spi](const PeerKey& k) { return k.spi == spi; }),
+      keys.end());
   // A peer whose last key went is unconfigured again, not silently insecure.
   if (keys.empty()) peers_.erase(it);
   return {};
@@ -160,9 +161,9 @@ tl::expected<SecretKey, KeyFileError> read_key_file(const std::filesystem::path&
     return key_file_error(KeyFileErrorKind::kNotRegularFile, path, "not a regular file");
   }
   if (info.st_uid != 0) {
-    return key_file_error(KeyFileErrorKind::kNotOwnedByRoot, path,
-                          "owned by uid " + std::to_string(info.st_uid) +
-                              ", must be owned by root (chown root)");
+    return key_file_error(
+        KeyFileErrorKind::kNotOwnedByRoot, path,
+        "owned by uid " + std::to_string(info.st_uid) + ", must be owned by root (chown root)");
   }
   if ((info.st_mode & 077) != 0) {
     return key_file_error(KeyFileErrorKind::kGroupOrOtherAccess, path,
