@@ -116,8 +116,13 @@ layer2_only() {
 # XDP_REDIRECTed frames when the other end has an XDP program or GRO on; otherwise they vanish
 # without a counter. Every interface our XDP programs redirect into (LMA ext0 and core0, MAG core0
 # and acc1) has its peer here: the CN's eth0 and the bridge ports in "net" and "air".
+# Found here (6.18): the kernel marks the redirect target as able to receive only when GRO is
+# switched on while the peer is UP; switched on while down, GRO is on but redirected frames are
+# still dropped. Hence up first, and off/on again whenever the device was down in between.
 napi_on_peer() {
   local node=$1 dev=$2
+  ipn "$node" link set "$dev" up
+  in_ns "$node" ethtool -K "$dev" gro off >/dev/null
   in_ns "$node" ethtool -K "$dev" gro on >/dev/null
 }
 
@@ -155,9 +160,8 @@ build_network() {
   veth cn eth0 lma ext0
   addr cn eth0 "$cn_address/64"
   addr lma ext0 "$lma_external_address/64"
-  napi_on_peer cn eth0
-  ipn cn link set eth0 up
   ipn lma link set ext0 up
+  napi_on_peer cn eth0
   ipn cn -6 route add default via "$lma_external_address"
 
   # Transport: LMA and both MAGs on one bridge. MTU 1540 so a 1500-byte packet still fits after
@@ -172,15 +176,14 @@ build_network() {
   for node in lma "${mags[@]}"; do
     ipn net link set "$node" mtu "$core_mtu"
     ipn "$node" link set core0 mtu "$core_mtu" up
-    napi_on_peer net "$node"
     port net "$node"
+    napi_on_peer net "$node"
   done
 
   # Access: each MAG's acc1 ends in a port of the air bridge; the MN's single interface too.
   bridge air
   for node in "${mags[@]}"; do
     veth "$node" acc1 air "$node"
-    napi_on_peer air "$node"
     ipn "$node" link set acc1 up
   done
   veth mn eth0 air mn
@@ -230,6 +233,7 @@ attach_to() {
   radio_off
   ipn mn link set eth0 down
   port air "$target"
+  napi_on_peer air "$target"
   ipn mn link set eth0 up
 }
 
