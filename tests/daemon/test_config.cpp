@@ -336,5 +336,24 @@ TEST(Config, MacAddressText) {
   EXPECT_FALSE(parse_mac_address("02:00:00:00:01:01:"));
 }
 
+TEST(Config, ShippedExamplesLoad) {
+  const std::filesystem::path dir = XPMIP_CONFIG_DIR;
+  auto lma = load_config(dir / "lma.toml", Role::kLma);
+  ASSERT_TRUE(lma) << lma.error().message();
+  EXPECT_EQ(lma->address, addr("2001:db8:ffff::1"));
+  EXPECT_EQ(lma->lma->core.pool_aggregate, parse_ipv6_prefix("2001:db8:100::/48"));
+  EXPECT_EQ(lma->policy_file, dir / "policy.toml");
+  for (int n : {1, 2}) {
+    auto mag = load_config(dir / ("mag" + std::to_string(n) + ".toml"), Role::kMag);
+    ASSERT_TRUE(mag) << mag.error().message();
+    EXPECT_EQ(mag->address, addr("2001:db8:ffff:" + std::to_string(n) + "::1"));
+    EXPECT_EQ(mag->instance, "mag" + std::to_string(n));
+    EXPECT_EQ(mag->mag->lma_address, addr("2001:db8:ffff::1"));
+  }
+  // Each file is for its role only.
+  EXPECT_FALSE(load_config(dir / "lma.toml", Role::kMag));
+  EXPECT_FALSE(load_config(dir / "mag1.toml", Role::kLma));
+}
+
 }  // namespace
 }  // namespace xpmip::daemon

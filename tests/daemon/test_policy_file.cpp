@@ -145,6 +145,16 @@ TEST(PolicyFile, AccessTechnologyNamesRoundTrip) {
   EXPECT_FALSE(parse_access_technology("IEEE802.3"));
 }
 
+TEST(PolicyFile, ShippedExampleLoads) {
+  auto policy = load_policy_file(std::filesystem::path(XPMIP_CONFIG_DIR) / "policy.toml");
+  ASSERT_TRUE(policy) << policy.error().message();
+  ASSERT_EQ(policy->mags.size(), 2u);
+  ASSERT_EQ(policy->mobile_nodes.size(), 1u);
+  EXPECT_EQ(policy->mobile_nodes[0].id, nai("mn1@xpmip.test"));
+  EXPECT_EQ(policy->mobile_nodes[0].mac, (MacAddress{0x02, 0, 0, 0, 0x01, 0x01}));
+  EXPECT_TRUE(policy->mobile_nodes[0].profile.static_prefixes.empty());  // from the LMA's pool
+}
+
 class PolicyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
