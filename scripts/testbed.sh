@@ -74,11 +74,13 @@ ipn() {
 # outlive the process and bpftool on the host sees them. Neither `ip netns exec` (its fresh /sys
 # hides /sys/fs/bpf, dataplane-notes §11) nor plain nsenter (the host's /sys shows the host's
 # interfaces) gives both. The mount namespace is private to the command and dies with it.
-node_view() {
+exec_in_node_view() {
   local node=$1
   shift
   mkdir -p "$run_dir/bpffs"
-  in_ns "$node" unshare --mount --propagation slave sh -c '
+  # exec all the way down (nsenter, unshare and sh neither fork), so that a background
+  # `exec_in_node_view … &` leaves $! = the command's own pid. Replaces the calling shell.
+  exec nsenter --net="/run/netns/$(ns "$node")" -- unshare --mount --propagation slave sh -c '
     mount --bind /sys/fs/bpf "$0" && mount -t sysfs sysfs /sys && mount --bind "$0" /sys/fs/bpf &&
     umount "$0" && exec "$@"' "$run_dir/bpffs" "$@"
 }
@@ -318,12 +320,16 @@ alive() {
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
 }
 
-start_daemon() {
-  local node=$1
+need_binaries() {
   [[ -x $bin_dir/xpmipd && -x $bin_dir/xpmipctl ]] ||
     die "no $bin_dir/xpmipd or xpmipctl: build first (scripts/demo.sh does), or use 'up --no-daemons'"
+}
+
+start_daemon() {
+  local node=$1
+  need_binaries
   local log="$run_dir/$node.log"
-  node_view "$node" "$bin_dir/xpmipd" --role "$(role_of "$node")" --config "$run_dir/$node.toml" \
+  exec_in_node_view "$node" "$bin_dir/xpmipd" --role "$(role_of "$node")" --config "$run_dir/$node.toml" \
     --instance "$(instance "$node")" --log-level "$log_level" </dev/null >>"$log" 2>&1 &
   echo $! >"$(pid_file "$node")"
   local _
@@ -365,6 +371,7 @@ cmd_up() {
   if ip netns list | grep -qw "$(ns lma)"; then
     die "testbed '$prefix' is already up (scripts/testbed.sh down first)"
   fi
+  ((daemons)) && need_binaries
   mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
   mkdir -p "$run_dir" "$socket_dir"
   chmod 0755 "$socket_dir"

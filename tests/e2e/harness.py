@@ -28,7 +28,6 @@ LMA_ADDRESS = "2001:db8:ffff::1"
 PROXY_COA = {"mag1": "2001:db8:ffff:1::1", "mag2": "2001:db8:ffff:2::1"}
 CN_ADDRESS = "2001:db8:cafe::2"
 HNP_POOL = ipaddress.ip_network("2001:db8:100::/48")
-ROUTER_LINK_LOCAL = "fe80::200:5eff:fe00:5213"  # RFC 6543, RFC 5213 §6.9.3
 ACCESS_TECH_IEEE_802_3 = "3"  # RFC 5213 §8.5
 
 
@@ -90,7 +89,7 @@ class Testbed:
 
     def __init__(self, name, **settings):
         self.prefix = f"xe-{name}"
-        self.env = dict(os.environ, XP_PREFIX=self.prefix, XP_LOG_LEVEL="debug")
+        self.env = dict(os.environ, XP_PREFIX=self.prefix, XP_LOG_LEVEL="info")
         self.env.update({f"XP_{key.upper()}": str(value) for key, value in settings.items()})
         self.run_dir = Path(self.env.get("XP_RUN_DIR", f"/run/xpmip/testbed-{self.prefix}"))
         bin_dir = self.env.get("XP_BIN_DIR", str(REPO / "build" / "bin"))
@@ -313,9 +312,11 @@ def assert_exchange(test, pbu, pba, mag, lifetime_s, handoff, requested, granted
 
     # Lifetime is carried in units of 4 s (RFC 6275 §6.1.7); tshark shows the raw field.
     lifetime = str(lifetime_s // 4)
+    # No Link-local Address option: every MAG uses the same fixed link-local address on its
+    # access links (FixedMAGLinkLocalAddressOnAllAccessLinks, RFC 5213 §9.3, §6.9.1.1).
     common = {"mip6.mnid.subtype": "1", "mip6.mnid.identifier": MN_ID,  # RFC 4283 NAI
               "mip6.hi": str(handoff), "mip6.att": ACCESS_TECH_IEEE_802_3,
-              "mip6.mnlli.lli": MN_MAC.replace(":", ""), "mip6.lila_lla": ROUTER_LINK_LOCAL,
+              "mip6.mnlli.lli": MN_MAC.replace(":", ""), "mip6.lila_lla": "",
               "_ws.malformed": ""}
     expected_pbu = dict(common, **{
         "ipv6.src": PROXY_COA[mag], "ipv6.dst": LMA_ADDRESS, "mip6.mhtype": "5",
