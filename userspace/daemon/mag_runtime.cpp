@@ -99,6 +99,10 @@ tl::expected<std::unique_ptr<MagRuntime>, std::string> MagRuntime::start(const D
       !watched) {
     return tl::make_unexpected("event loop: " + watched.error().message());
   }
+  // A restart finds its MN already on the link: no carrier change will announce it.
+  for (const auto& [ifindex, link] : runtime->access_) {
+    if (runtime->detector_.link_up(ifindex)) runtime->attach_sole_mn(ifindex, "carrier at start");
+  }
   runtime->reconcile_timer_ = loop.schedule_at(clock.now() + kRestartGrace, [r = runtime.get()] {
     r->reconcile_timer_.reset();
     r->reconcile_map();
@@ -280,7 +284,11 @@ void MagRuntime::on_link_up(int ifindex) {
   if (!has_router_identity(link.interface.name, mag_.router_mac, mag_.core.fixed_link_local)) {
     if (auto prepared = prepare_access_link(link); !prepared) spdlog::warn("{}", prepared.error());
   }
-  // With a single MN in the policy, carrier on an access link can only mean that MN arrived.
+  attach_sole_mn(ifindex, "link up");
+}
+
+void MagRuntime::attach_sole_mn(int ifindex, const char* cause) {
+  // With a single MN in the policy, carrier on an access link can only mean that MN is there.
   std::vector<MagMnProfile> candidates;
   for (const auto& entry : policy_.current().mobile_nodes) {
     if (!entry.mac || !entry.profile.proxy_mobility_enabled) continue;
@@ -289,7 +297,7 @@ void MagRuntime::on_link_up(int ifindex) {
   if (candidates.size() != 1) return;
   const MnOnLink mn{ifindex, *candidates.front().mac};
   detector_.attached(mn);
-  if (auto attached = attach(candidates.front(), mn, "link up"); !attached) {
+  if (auto attached = attach(candidates.front(), mn, cause); !attached) {
     spdlog::warn("attach of {} failed: {}", candidates.front().id.identifier, attached.error());
   }
 }
@@ -334,6 +342,14 @@ ControlResult MagRuntime::attach(const MagMnProfile& profile, const MnOnLink& mn
       .lma_address = profile.lma,
       .lifetime = std::min(mag_.lifetime, profile.max_lifetime),
   };
+  if (profile.lma != mag_.lma_address) {
+    // The data plane has one tunnel peer (NodeConfig::peer): signalling to another LMA would
+    // bind prefixes whose traffic still goes to [mag].lma_address.
+    return tl::make_unexpected("mobile node " + profile.id.identifier + " is served by LMA " +
+                               to_string(profile.lma) +
+                               ", but this MAG's data plane tunnels only to [mag].lma_address " +
+                               to_string(mag_.lma_address));
+  }
   auto actions = core_.attach(attachment);
   if (!actions) return tl::make_unexpected(to_text(actions.error()));
   if (sessions_.emplace(key, SessionLink{mn}).second) {

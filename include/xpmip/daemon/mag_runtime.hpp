@@ -74,6 +74,7 @@ class MagRuntime final : public Runtime {
   void on_solicitation_readable(int ifindex);
   void on_detections(const std::vector<Detection>& detections);
   void on_link_up(int ifindex);
+  void attach_sole_mn(int ifindex, const char* cause);
 
   [[nodiscard]] std::optional<MagMnProfile> profile_for(const MacAddress& mac) const;
   [[nodiscard]] ControlResult attach(const MagMnProfile& profile, const MnOnLink& mn,
