@@ -83,10 +83,14 @@ file = "policy.toml"
     }
     // The runtime opens netlink and ioctl sockets as it goes: the whole test runs in its namespace.
     inside_.emplace(*mag_);
+    start();
+    acc1_ = mag_->ifindex("acc1");
+  }
+
+  void start() {
     auto runtime = MagRuntime::start(config_, *policy_, *loop_, clock_);
     ASSERT_TRUE(runtime.has_value()) << runtime.error();
     runtime_ = std::move(*runtime);
-    acc1_ = mag_->ifindex("acc1");
   }
 
   void TearDown() override {
@@ -268,6 +272,30 @@ TEST_F(MagRuntimeTest, ShutdownDeregistersAndWaitsForThePba) {
   EXPECT_TRUE(pump(
       *loop_, [&] { return done; }, std::chrono::milliseconds{900}));
   EXPECT_TRUE(map_entries().empty());
+}
+
+TEST_F(MagRuntimeTest, RestartWithoutDeregistrationKeepsTheMapAndReregistersTheMn) {
+  config_.mag->deregister_on_shutdown = false;
+  register_mn();
+  const auto bound = map_entries();
+  bool done = false;
+  runtime_->shut_down([&] { done = true; });
+  EXPECT_TRUE(done);
+  runtime_.reset();
+  EXPECT_EQ(poll_message(*lma_socket_), std::nullopt);  // no de-registration was sent
+  EXPECT_EQ(map_entries(), bound);                      // forwarding continues meanwhile
+
+  // The MN is still on the link (carrier up): the new daemon registers it at once.
+  start();
+  const ProxyBindingUpdate pbu = next_pbu();
+  EXPECT_EQ(pbu.options.mn_id, kMn);
+  EXPECT_NE(pbu.lifetime, 0);
+  answer(pbu, PbaStatus::kAccepted);
+  ASSERT_TRUE(pump(*loop_, [&] {
+    return !runtime_->core().bindings().empty() &&
+           runtime_->core().bindings()[0].state == MagSessionState::kBound;
+  }));
+  EXPECT_EQ(map_entries(), bound);
 }
 
 }  // namespace
