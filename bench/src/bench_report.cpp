@@ -3,7 +3,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
@@ -28,6 +30,15 @@ std::string kernel_release() {
   return std::string(name.sysname) + " " + name.release;
 }
 
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 }  // namespace
 
 nlohmann::json load_average() {
@@ -41,6 +52,7 @@ nlohmann::json machine_description() {
   return {{"cpu_model", cpu_model()},
           {"kernel", kernel_release()},
           {"online_cores", ::sysconf(_SC_NPROCESSORS_ONLN)},
+          {"started_utc", utc_now()},
           {"load_average", load_average()}};
 }
 

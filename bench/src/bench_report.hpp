@@ -8,7 +8,8 @@
 
 namespace xpmip::bench {
 
-// CPU model, kernel release, online cores and the 1/5/15-minute load averages right now.
+// CPU model, kernel release, online cores, the time (UTC) and the 1/5/15-minute load averages
+// right now.
 [[nodiscard]] nlohmann::json machine_description();
 
 // The three load averages from /proc/loadavg; empty when unreadable.

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Issue 6 item 1 (+ BPF map memory of item 4): per-packet cost of MAG encap/decap and LMA
+# encap/decap under BPF_PROG_RUN for 64- and 1400-byte inner packets with 1, 10k and 1M /64
+# bindings, next to an XDP_PASS floor. Root. Writes bpf_paths.json. --smoke: tiny sizes.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+program=$(bench_program xpmip_bench_bpf_paths)
+if ((smoke)); then
+  sizes=(--repeat 1000 --rounds 1 --bindings 1,100)
+else
+  sizes=(--repeat 1000000 --rounds 5 --bindings 1,10000,1000000)
+fi
+exec "$program" "${sizes[@]}" --inner-bytes 64,1400 \
+  --harness "$build_dir/bench/restore_harness.bpf.o" --out "$results_dir/bpf_paths.json"
