@@ -17,6 +17,23 @@ static __always_inline __u64 frame_len(const struct xdp_md* ctx) {
   return (__u64)(ctx->data_end - ctx->data);
 }
 
+/* The start every XDP program shares: nothing happens before the daemon wrote a configuration,
+ * and only a complete IPv6 packet goes on. Returns the configuration with the packet's headers in
+ * *f, or NULL with the verdict, already counted, in *action. */
+static __always_inline const struct xpmip_config* enter_program(struct xdp_md* ctx, __u64 rx_bytes,
+                                                                struct frame* f, int* action) {
+  const struct xpmip_config* cfg = config_get();
+  if (!cfg) {
+    *action = verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
+    return 0;
+  }
+  enum parse_result parsed = parse_frame(ctx, f);
+  if (parsed == PARSE_OK) return cfg;
+  *action = parsed == PARSE_NOT_IPV6 ? verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, XDP_PASS)
+                                     : verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
+  return 0;
+}
+
 /* The packet at the front of the frame did not fit into the tunnel (RFC 2473 §7.1, RFC 5213
  * §6.9.5). XDP cannot fragment, so a packet of at most 1280 bytes is dropped (counted); a larger
  * one is answered with Packet Too Big carrying the tunnel MTU, but never less than 1280. */
@@ -92,17 +109,10 @@ static __always_inline bool mac_eq(const unsigned char* a, const __u8* b) {
 SEC("xdp")
 int xpmip_mag_access(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config* cfg = config_get();
-  if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
-  switch (parse_frame(ctx, &f)) {
-    case PARSE_OK:
-      break;
-    case PARSE_NOT_IPV6:
-      return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, XDP_PASS);
-    case PARSE_MALFORMED:
-      return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
-  }
+  int action;
+  const struct xpmip_config* cfg = enter_program(ctx, rx_bytes, &f, &action);
+  if (!cfg) return action;
   if (is_link_scoped(f.ip6))
     return verdict(XPMIP_CTR_MAG_ACCESS_PASS_LINK_LOCAL, rx_bytes, XDP_PASS);
 
@@ -159,17 +169,10 @@ static __always_inline int not_ours_verdict(enum tunnel_check check, __u64 rx_by
 SEC("xdp")
 int xpmip_mag_core(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config* cfg = config_get();
-  if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
-  switch (parse_frame(ctx, &f)) {
-    case PARSE_OK:
-      break;
-    case PARSE_NOT_IPV6:
-      return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, XDP_PASS);
-    case PARSE_MALFORMED:
-      return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
-  }
+  int action;
+  const struct xpmip_config* cfg = enter_program(ctx, rx_bytes, &f, &action);
+  if (!cfg) return action;
   struct ipv6hdr* inner = 0;
   enum tunnel_check check = classify_tunnel(&f, cfg, cfg->peer_addr, &inner);
   if (check != TUNNEL_OURS || !inner) return not_ours_verdict(check, rx_bytes);
@@ -207,17 +210,10 @@ int xpmip_mag_core(struct xdp_md* ctx) {
 SEC("xdp")
 int xpmip_lma_core(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config* cfg = config_get();
-  if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
-  switch (parse_frame(ctx, &f)) {
-    case PARSE_OK:
-      break;
-    case PARSE_NOT_IPV6:
-      return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, XDP_PASS);
-    case PARSE_MALFORMED:
-      return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
-  }
+  int action;
+  const struct xpmip_config* cfg = enter_program(ctx, rx_bytes, &f, &action);
+  if (!cfg) return action;
   struct ipv6hdr* inner = 0;
   enum tunnel_check check = classify_tunnel(&f, cfg, 0, &inner);
   if (check != TUNNEL_OURS || !inner) return not_ours_verdict(check, rx_bytes);
@@ -279,17 +275,10 @@ int xpmip_lma_core(struct xdp_md* ctx) {
 SEC("xdp")
 int xpmip_lma_external(struct xdp_md* ctx) {
   __u64 rx_bytes = frame_len(ctx);
-  const struct xpmip_config* cfg = config_get();
-  if (!cfg) return verdict(XPMIP_CTR_PASS_NOT_CONFIGURED, rx_bytes, XDP_PASS);
   struct frame f;
-  switch (parse_frame(ctx, &f)) {
-    case PARSE_OK:
-      break;
-    case PARSE_NOT_IPV6:
-      return verdict(XPMIP_CTR_PASS_NOT_IPV6, rx_bytes, XDP_PASS);
-    case PARSE_MALFORMED:
-      return verdict(XPMIP_CTR_DROP_MALFORMED, rx_bytes, XDP_DROP);
-  }
+  int action;
+  const struct xpmip_config* cfg = enter_program(ctx, rx_bytes, &f, &action);
+  if (!cfg) return action;
   const struct xpmip_lma_binding* b = hnp_lookup(&lma_hnp64_v1, &lma_hnp_lpm_v1, &f.ip6->daddr);
   if (!b) return verdict(XPMIP_CTR_LMA_EXT_PASS_NOT_BOUND, rx_bytes, XDP_PASS);
   if (is_own_tunnel_packet(f.ip6, cfg))

@@ -26,41 +26,29 @@ struct {
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 } xpmip_stats_v1 SEC(".maps");
 
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __uint(max_entries, XPMIP_DEFAULT_MAX_BINDINGS);
-  __type(key, struct xpmip_hnp64_key);
-  __type(value, struct xpmip_mag_binding);
-  __uint(pinning, LIBBPF_PIN_BY_NAME);
-} mag_hnp64_v1 SEC(".maps");
+/* The two maps one hnp_lookup() reads, for one binding value type: /64 HNPs in a hash, every other
+ * prefix length in an LPM trie. A macro so that the MAG and LMA pairs cannot drift apart; each map
+ * is still a plain BTF map definition under the name given here. */
+#define XPMIP_HNP_MAPS(hnp64_name, lpm_name, binding)    \
+  struct {                                               \
+    __uint(type, BPF_MAP_TYPE_HASH);                     \
+    __uint(map_flags, BPF_F_NO_PREALLOC);                \
+    __uint(max_entries, XPMIP_DEFAULT_MAX_BINDINGS);     \
+    __type(key, struct xpmip_hnp64_key);                 \
+    __type(value, binding);                              \
+    __uint(pinning, LIBBPF_PIN_BY_NAME);                 \
+  } hnp64_name SEC(".maps");                             \
+  struct {                                               \
+    __uint(type, BPF_MAP_TYPE_LPM_TRIE);                 \
+    __uint(map_flags, BPF_F_NO_PREALLOC);                \
+    __uint(max_entries, XPMIP_DEFAULT_MAX_LPM_BINDINGS); \
+    __type(key, struct xpmip_hnp_lpm_key);               \
+    __type(value, binding);                              \
+    __uint(pinning, LIBBPF_PIN_BY_NAME);                 \
+  } lpm_name SEC(".maps")
 
-struct {
-  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __uint(max_entries, XPMIP_DEFAULT_MAX_LPM_BINDINGS);
-  __type(key, struct xpmip_hnp_lpm_key);
-  __type(value, struct xpmip_mag_binding);
-  __uint(pinning, LIBBPF_PIN_BY_NAME);
-} mag_hnp_lpm_v1 SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __uint(max_entries, XPMIP_DEFAULT_MAX_BINDINGS);
-  __type(key, struct xpmip_hnp64_key);
-  __type(value, struct xpmip_lma_binding);
-  __uint(pinning, LIBBPF_PIN_BY_NAME);
-} lma_hnp64_v1 SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
-  __uint(max_entries, XPMIP_DEFAULT_MAX_LPM_BINDINGS);
-  __type(key, struct xpmip_hnp_lpm_key);
-  __type(value, struct xpmip_lma_binding);
-  __uint(pinning, LIBBPF_PIN_BY_NAME);
-} lma_hnp_lpm_v1 SEC(".maps");
+XPMIP_HNP_MAPS(mag_hnp64_v1, mag_hnp_lpm_v1, struct xpmip_mag_binding);
+XPMIP_HNP_MAPS(lma_hnp64_v1, lma_hnp_lpm_v1, struct xpmip_lma_binding);
 
 /* Exact match on the /64 first (flat cost at any size), then the trie for other prefix lengths.
  * RFC 5213 §5.2: prefixes are never shared between mobile nodes, so the two cannot disagree. */
