@@ -6,6 +6,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 program=$(bench_program xpmip_bench_bpf_paths)
+# Pins left by a killed run (the program removes its own, named <role>-<pid>, on every exit).
+for stale in /sys/fs/bpf/xpmip-bench/*-*; do
+  if [[ -d $stale ]] && ! kill -0 "${stale##*-}" 2>/dev/null; then rm -rf "$stale"; fi
+done
 if ((smoke)); then
   sizes=(--repeat 1000 --rounds 1 --bindings 1,100)
 else
