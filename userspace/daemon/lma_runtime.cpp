@@ -160,11 +160,6 @@ void LmaRuntime::on_message(const net::ReceivedMobilityHeader& received) {
     spdlog::debug("signalling: ignored non-PBU MH from {}", to_string(received.source));
     return;
   }
-  if (pbu->options.authentication) {
-    // RFC 4285 authentication is not configured on this LMA (no SPI/key): such a PBU cannot be
-    // verified and goes to the core like any other; the core's policy checks still apply.
-    counters_.add("rx_pbu_with_authentication");
-  }
   counters_.add("rx_pbu");
   apply(core_.handle_pbu(*pbu, received.source, received.destination));
 }
