@@ -208,6 +208,18 @@ TEST_F(LmaRuntimeTest, RegistrationAnsweredOnTheWireProgrammedAndSaved) {
   EXPECT_EQ(status["dataplane"]["attachments"][1]["program"], "lma_core");
 }
 
+TEST_F(LmaRuntimeTest, RefreshIsSavedForTheNextStart) {
+  ASSERT_EQ(exchange(pbu(1, 75)).status, PbaStatus::kAccepted);
+  ProxyBindingUpdate refresh = pbu(2, 75, kHnp);
+  refresh.options.handoff_indicator = HandoffIndicator::kNoHandoff;
+  ASSERT_EQ(exchange(refresh).status, PbaStatus::kAccepted);
+  auto saved = load_state_file(dir_.path() / "bindings.json");
+  ASSERT_TRUE(saved.has_value()) << saved.error();
+  ASSERT_EQ(saved->size(), 1u);
+  // The replay state a restarted LMA checks the next PBU against (RFC 5213 §5.5).
+  EXPECT_EQ(saved->front().last_timestamp, refresh.options.timestamp);
+}
+
 TEST_F(LmaRuntimeTest, UnauthorisedMagRejectedAndNothingProgrammed) {
   policy_->replace(PolicyFile{});  // no MAG is authorised any more
   const ProxyBindingAck pba = exchange(pbu(1, 75));

@@ -1,6 +1,7 @@
 // LMA runtime: adapters between the MH socket, LmaCore, the data plane and the state file.
 #include "xpmip/daemon/lma_runtime.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -167,7 +168,12 @@ void LmaRuntime::on_message(const net::ReceivedMobilityHeader& received) {
 void LmaRuntime::apply(const LmaOutput& output) {
   for (const auto& reply : output.replies) send(reply);
   for (const auto& event : output.events) program(event, output);
-  if (!output.events.empty()) save_state();
+  // A refresh changes no route but moves the lifetime and the replay state (timestamp or
+  // sequence) that a restart must restore.
+  const bool refreshed =
+      std::any_of(output.replies.begin(), output.replies.end(),
+                  [](const OutgoingPba& reply) { return is_accepted(reply.pba.status); });
+  if (!output.events.empty() || refreshed) save_state();
   reschedule();
 }
 

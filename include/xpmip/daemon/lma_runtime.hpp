@@ -1,8 +1,8 @@
 // The LMA at run time: PBUs from the MH socket through the codec into LmaCore, PBAs back out,
 // Bind/Unbind events into the data plane's HNP map, the Binding Cache into the state file after
-// every change, and the core's timers on the event loop. At start the state file's records are
-// restored into the core and the pinned map is reconciled with them, so a daemon restart leaves
-// forwarding untouched (RFC 5213 §5.3 processing itself lives in LmaCore).
+// every change or refresh, and the core's timers on the event loop. At start the state file's
+// records are restored into the core and the pinned map is reconciled with them, so a daemon
+// restart leaves forwarding untouched (RFC 5213 §5.3 processing itself lives in LmaCore).
 #pragma once
 
 #include <filesystem>
