@@ -3,18 +3,18 @@
 # its own network namespace, with xpmipd running in the three router namespaces.
 #
 #   scripts/testbed.sh up [--no-daemons]   build the namespaces (+ start lma, mag1, mag2)
-#   scripts/testbed.sh handover [mag1|mag2] move the MN's radio link to that MAG (default: the other)
+#   scripts/testbed.sh handover [mag1|mag2] move the MN's radio link to that MAG (default: other)
 #   scripts/testbed.sh detach               take the MN off the air (no MAG serves it)
 #   scripts/testbed.sh status [--json]      addresses, attachment, daemons
 #   scripts/testbed.sh restart lma|mag1|mag2  SIGTERM one daemon and start it again
 #   scripts/testbed.sh down                 remove everything (idempotent, also after a crash)
 #
-#            2001:db8:cafe::/64                  transport 2001:db8:ffff::/48 (MTU 1540)
-#   [cn] eth0 ────────── ext0 [lma] core0 ───── lma ┐
-#   ::2                  ::1        ffff::1          [net] br0 ─ mag1 ──── core0 [mag1] acc1 ── mag1 ┐
-#                                                               ─ mag2 ──── core0 [mag2] acc1 ── mag2 ┤
-#                                                          ffff:1::1, ffff:2::1 = proxy-CoAs  [air] br0 ─ mn ── eth0 [mn]
-#                                                                          only one of mag1/mag2 is a bridge port
+#   [cn] eth0 -- ext0 [lma] core0 -- lma [net] br0 mag1 -- core0 [mag1] acc1 -- mag1 [air] br0
+#                                                  mag2 -- core0 [mag2] acc1 -- mag2
+#                                                                                 mn -- eth0 [mn]
+#   CN 2001:db8:cafe::2, LMA ext0 2001:db8:cafe::1/64; transport 2001:db8:ffff::/48 (MTU 1540):
+#   LMA 2001:db8:ffff::1, proxy-CoAs 2001:db8:ffff:1::1 (mag1) and 2001:db8:ffff:2::1 (mag2);
+#   MN MAC 02:00:00:00:01:01, HNPs from 2001:db8:100::/48. Only one of air's mag1/mag2 is a port.
 #
 # "net" is the transport network (a bridge, so the LMA has one core interface for both MAGs as a
 # real deployment would); "air" is the radio: its bridge has the MN's port and the port towards
@@ -322,15 +322,16 @@ alive() {
 
 need_binaries() {
   [[ -x $bin_dir/xpmipd && -x $bin_dir/xpmipctl ]] ||
-    die "no $bin_dir/xpmipd or xpmipctl: build first (scripts/demo.sh does), or use 'up --no-daemons'"
+    die "no $bin_dir/xpmipd or xpmipctl: build them (scripts/demo.sh does) or use 'up --no-daemons'"
 }
 
 start_daemon() {
   local node=$1
   need_binaries
   local log="$run_dir/$node.log"
-  exec_in_node_view "$node" "$bin_dir/xpmipd" --role "$(role_of "$node")" --config "$run_dir/$node.toml" \
-    --instance "$(instance "$node")" --log-level "$log_level" </dev/null >>"$log" 2>&1 &
+  exec_in_node_view "$node" "$bin_dir/xpmipd" --role "$(role_of "$node")" \
+    --config "$run_dir/$node.toml" --instance "$(instance "$node")" --log-level "$log_level" \
+    </dev/null >>"$log" 2>&1 &
   echo $! >"$(pid_file "$node")"
   local _
   for _ in $(seq 100); do
@@ -398,7 +399,9 @@ cmd_down() {
   # was lost in a crash) was started for this testbed.
   for node in cn lma mag1 mag2 mn net air; do
     if [[ -e /run/netns/$(ns "$node") ]]; then
-      for pid in $(ip netns pids "$(ns "$node")" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+      for pid in $(ip netns pids "$(ns "$node")" 2>/dev/null); do
+        kill -KILL "$pid" 2>/dev/null || true
+      done
     fi
   done
   for node in cn lma mag1 mag2 mn net air; do
@@ -445,7 +448,8 @@ status_facts() {
   local node sep=""
   printf '{"prefix":"%s","run_dir":"%s","lma_address":"%s","serving_mag":"%s","mn_mac":"%s",' \
     "$prefix" "$run_dir" "$lma_address" "$(serving_mag)" "$mn_mac"
-  printf '"proxy_coas":{"mag1":"%s","mag2":"%s"},"namespaces":{' "$(proxy_coa mag1)" "$(proxy_coa mag2)"
+  printf '"proxy_coas":{"mag1":"%s","mag2":"%s"},"namespaces":{' \
+    "$(proxy_coa mag1)" "$(proxy_coa mag2)"
   for node in cn lma mag1 mag2 mn net air; do
     printf '%s"%s":"%s"' "$sep" "$node" "$(ns "$node")"
     sep=,
@@ -501,8 +505,9 @@ print(f"  LMA address      {facts['lma_address']}")
 for mag, coa in facts["proxy_coas"].items():
     print(f"  {mag} proxy-CoA   {coa}")
 mn = facts["mn"]
+tentative = " (tentative)" if mn["tentative"] else ""
 print(f"  MN {mn['mac']} at {facts['serving_mag'] or 'no MAG (detached)'}: address "
-      f"{mn['address'] or '-'}{' (tentative)' if mn['tentative'] else ''}, prefix {mn['prefix'] or '-'}")
+      f"{mn['address'] or '-'}{tentative}, prefix {mn['prefix'] or '-'}")
 print("  daemons")
 for node, d in facts["daemons"].items():
     state = f"pid {d['pid']}" if d["running"] else "not running"

@@ -63,7 +63,7 @@ def wait_for(predicate, timeout, what, interval=0.1):
 
 
 def slaac_address(prefix, mac):
-    """The EUI-64 SLAAC address (RFC 4862 §5.5.3, RFC 4291 App. A) a stock host forms in `prefix`."""
+    """The EUI-64 SLAAC address (RFC 4862 §5.5.3, RFC 4291 App. A) a host forms in `prefix`."""
     octets = [int(x, 16) for x in mac.split(":")]
     octets[0] ^= 0x02  # invert the universal/local bit
     interface_id = bytes(octets[:3] + [0xFF, 0xFE] + octets[3:])
