@@ -1,10 +1,6 @@
 #include "xpmip/daemon/config.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "toml_reader.hpp"
 #include "value_forms.hpp"
@@ -16,8 +12,6 @@ namespace {
 
 using toml_reader::Table;
 
-// RFC 6275 §6.1.7: lifetimes travel as 16-bit counts of 4 seconds.
-constexpr std::int64_t kMaxLifetimeSeconds = 0xffff * kLifetimeUnitSeconds;
 constexpr std::int64_t kOneHourMs = 3'600'000;
 // Linux IFNAMSIZ is 16 including the terminating NUL.
 constexpr std::size_t kMaxInterfaceName = 15;
@@ -143,7 +137,7 @@ MagSection read_mag(Table& t) {
   t.read_as("router_mac", mag.router_mac, value_forms::unicast_mac, "a unicast MAC address");
   t.read_as("router_link_local", mag.core.fixed_link_local, value_forms::link_local_address,
             "a link-local IPv6 address (fe80::/10)");
-  t.read("lifetime_s", mag.lifetime, kLifetimeUnitSeconds, kMaxLifetimeSeconds);
+  t.read("lifetime_s", mag.lifetime, kLifetimeUnitSeconds, value_forms::kMaxLifetimeSeconds);
   t.read("deregister_on_shutdown", mag.deregister_on_shutdown);
   t.read_as("unknown_mn", mag.unknown_mn, parse_unknown_mn, "\"ignore\" or \"derive\"");
   if (t.read("mn_realm", mag.mn_realm) && mag.mn_realm.empty())
@@ -305,16 +299,9 @@ ConfigResult<DaemonConfig> parse_config(std::string_view text, const std::filesy
 }
 
 ConfigResult<DaemonConfig> load_config(const std::filesystem::path& file, Role role) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return tl::unexpected(
-        ConfigError{SourcePosition{file.string(), 0, 0}, "",
-                    std::string("cannot read the file: ") + std::strerror(error)});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), file, role);
+  auto text = toml_reader::read_file(file);
+  if (!text) return tl::unexpected(text.error());
+  return parse_config(*text, file, role);
 }
 
 std::filesystem::path default_control_socket(std::string_view instance) {

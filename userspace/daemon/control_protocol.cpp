@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "value_forms.hpp"
 #include "xpmip/address.hpp"
 #include "xpmip/maps.h"
 #include "xpmip/net/mac_text.hpp"
@@ -48,14 +49,7 @@ json link_layer_id_json(const std::vector<std::uint8_t>& id) {
   bool all_zero = true;
   for (auto octet : id) all_zero = all_zero && octet == 0;
   if (all_zero) return nullptr;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  for (auto octet : id) {
-    if (!text.empty()) text += ':';
-    text += kHex[octet >> 4];
-    text += kHex[octet & 0x0f];
-  }
-  return text;
+  return value_forms::hex(id, ":");
 }
 
 json pba_histogram(const std::array<std::uint64_t, 256>& by_status) {

@@ -1,11 +1,7 @@
 #include "xpmip/daemon/policy_file.hpp"
 
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <utility>
 
 #include "toml_reader.hpp"
@@ -30,8 +26,6 @@ constexpr std::array<std::pair<std::string_view, AccessTechnology>, 8> kAccessTe
     {"3gpp-eutran", AccessTechnology::k3gppEutran},
 }};
 
-// RFC 6275 §6.1.7: lifetimes travel as 16-bit counts of 4 seconds.
-constexpr std::int64_t kMaxLifetimeSeconds = 0xffff * kLifetimeUnitSeconds;
 // RFC 4283 §3: the option length octet covers the subtype and the identifier.
 constexpr std::size_t kMaxNaiLength = 254;
 
@@ -67,7 +61,8 @@ MobileNodeEntry read_mobile_node(Table& t) {
                  "an access technology (e.g. \"ieee802.3\", \"ieee802.11\", \"3gpp-eutran\")");
   t.read_list_as("mags", entry.profile.authorized_mags, value_forms::unicast_address,
                  "a unicast IPv6 address");
-  t.read("max_lifetime_s", entry.profile.max_lifetime, kLifetimeUnitSeconds, kMaxLifetimeSeconds);
+  t.read("max_lifetime_s", entry.profile.max_lifetime, kLifetimeUnitSeconds,
+         value_forms::kMaxLifetimeSeconds);
   Ipv6Address lma{};
   if (t.read_as("lma", lma, value_forms::unicast_address, "a unicast IPv6 address"))
     entry.lma = lma;
@@ -148,16 +143,9 @@ ConfigResult<PolicyFile> parse_policy_file(std::string_view text,
 }
 
 ConfigResult<PolicyFile> load_policy_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    return tl::unexpected(
-        ConfigError{SourcePosition{file.string(), 0, 0}, "",
-                    std::string("cannot read the file: ") + std::strerror(error)});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_policy_file(text.str(), file);
+  auto text = toml_reader::read_file(file);
+  if (!text) return tl::unexpected(text.error());
+  return parse_policy_file(*text, file);
 }
 
 StaticPolicy lma_policy(const PolicyFile& file, const Ipv6Address& lma_address) {

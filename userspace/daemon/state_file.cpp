@@ -10,6 +10,7 @@
 #include <limits>
 #include <sstream>
 
+#include "value_forms.hpp"
 #include "xpmip/address.hpp"
 
 namespace xpmip::daemon {
@@ -20,26 +21,19 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string hex(const std::vector<std::uint8_t>& octets) {
-  std::string text;
-  for (auto octet : octets) {
-    text += kHex[octet >> 4];
-    text += kHex[octet & 0x0f];
-  }
-  return text;
-}
-
 std::optional<std::vector<std::uint8_t>> unhex(std::string_view text) {
   if (text.size() % 2 != 0) return std::nullopt;
   std::vector<std::uint8_t> octets;
   for (std::size_t i = 0; i < text.size(); i += 2) {
     unsigned value = 0;
     for (char c : text.substr(i, 2)) {
-      const char* at = std::strchr(kHex, c);
-      if (c == '\0' || at == nullptr) return std::nullopt;
-      value = value * 16 + static_cast<unsigned>(at - kHex);
+      if (c >= '0' && c <= '9') {
+        value = value * 16 + static_cast<unsigned>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        value = value * 16 + static_cast<unsigned>(c - 'a' + 10);
+      } else {
+        return std::nullopt;
+      }
     }
     octets.push_back(static_cast<std::uint8_t>(value));
   }
@@ -175,8 +169,8 @@ json state_to_json(const std::vector<BindingRecord>& records) {
         // The MN-ID is opaque octets (RFC 4283 §3); hex keeps it exact, "mn_id" is for readers.
         {"mn_id", r.mn_id.identifier},
         {"mn_id_subtype", r.mn_id.subtype},
-        {"mn_id_hex", hex(id)},
-        {"mn_link_layer_id", hex(r.mn_link_layer_id)},
+        {"mn_id_hex", value_forms::hex(id)},
+        {"mn_link_layer_id", value_forms::hex(r.mn_link_layer_id)},
         {"hnps", std::move(prefixes)},
         {"proxy_coa", to_string(r.proxy_coa)},
         {"mag_link_local", to_string(r.mag_link_local)},

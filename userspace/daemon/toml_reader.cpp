@@ -1,6 +1,9 @@
 #include "toml_reader.hpp"
 
-#include <memory>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace xpmip::daemon::toml_reader {
@@ -12,6 +15,19 @@ SourcePosition position_of(const std::string& file, const toml::source_region& w
 }
 
 }  // namespace
+
+ConfigResult<std::string> read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    return tl::unexpected(
+        ConfigError{SourcePosition{file.string(), 0, 0}, "",
+                    std::string("cannot read the file: ") + std::strerror(error)});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 ConfigResult<toml::table> parse(std::string_view text, const std::string& file) {
   try {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <concepts>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,6 +19,9 @@
 #include "xpmip/daemon/config.hpp"
 
 namespace xpmip::daemon::toml_reader {
+
+// The whole file as text; an unreadable file becomes a ConfigError naming it and the errno.
+[[nodiscard]] ConfigResult<std::string> read_file(const std::filesystem::path& file);
 
 // Parses `text`; a syntax error becomes a ConfigError at the offending position.
 [[nodiscard]] ConfigResult<toml::table> parse(std::string_view text, const std::string& file);

@@ -35,4 +35,15 @@ std::optional<MacAddress> unicast_mac(std::string_view text) {
   return mac;
 }
 
+std::string hex(const std::vector<std::uint8_t>& octets, std::string_view separator) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  for (std::size_t i = 0; i < octets.size(); ++i) {
+    if (i > 0) text += separator;
+    text += kDigits[octets[i] >> 4];
+    text += kDigits[octets[i] & 0x0f];
+  }
+  return text;
+}
+
 }  // namespace xpmip::daemon::value_forms
