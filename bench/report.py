@@ -69,9 +69,9 @@ class Report:
         cell = {(r["path"], r["inner_bytes"], r["bindings"]): r for r in doc["results"]}
         floor = {(s, c): cell[("mag_encap", s, c)]["floor_ns"] for s in sizes for c in counts}
         out = [f"### Per-packet cost of the BPF paths (item 1)\n",
-               f"`BPF_PROG_RUN`, repeat {p['repeat']:,}, median of {p['rounds']} rounds; the "
-               "floor is a program that only returns `XDP_PASS`, timed in the same round. "
-               "Cells: ns per packet (× floor).\n",
+               f"`BPF_PROG_RUN`, repeat {p['repeat']:,}, median of {p['rounds']} rounds after a "
+               "warm-up round; the floor is a program that only returns `XDP_PASS`, timed in the "
+               "same rounds as each cell. Cells: ns per packet (× that cell's floor).\n",
                "| Path | Inner packet | " + " | ".join(f"{count_label(c)} binding{'s' if c > 1 else ''}" for c in counts) + " |",
                "|---|---|" + "---|" * len(counts)]
         for s in sizes:
@@ -112,7 +112,12 @@ class Report:
             for m in memory["maps"]:
                 out.append(f"| `{m['map']}` | {m['memlock_bytes'] / 2**20:.1f} MiB | "
                            f"{m['memlock_bytes_per_binding']:.0f} B |")
-            slab = memory.get("slab_bytes_per_binding_both_maps")
+            updates = [u for u in doc.get("map_updates", []) if u["ns_per_map_update"] > 0]
+            if updates:
+                out.append(f"\nFilling the maps from user space (`lma_bind`/`mag_bind`, one `bpf()` "
+                           f"call each): {updates[-1]['ns_per_map_update'] / 1000:.1f} µs per update "
+                           "(wall clock, under the load above).")
+            slab = memory.get("slab_bytes_per_binding_per_map")
             if slab is not None:
                 out.append(f"\nMachine-wide slab growth while the two maps filled: {slab:.0f} B per "
                            "binding per map (noisy: other work on the machine allocates too).")

@@ -33,6 +33,10 @@ for name in "${benchmarks[@]}"; do
   bench/"$name".sh "${smoke_arg[@]}" | tail -n 1
 done
 echo "== benchmarks took $(($(date +%s) - started)) s"
+if [[ -z ${smoke_arg[*]} ]]; then
+  echo "== profiles (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+  bench/profile.sh
+fi
 
 if ! command -v gnuplot >/dev/null; then
   echo "== installing gnuplot-nox (plots only; not needed by the tests)"

@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -277,13 +276,14 @@ tl::expected<CellTimes, std::string> time_direct(const Settings& s, RestoreHarne
                                                  int expected_action) {
   CellTimes times;
   times.action = action_name(expected_action);
-  for (int round = 0; round < s.rounds; ++round) {
+  for (int round = -1; round < s.rounds; ++round) {  // round -1: warm-up, not kept
     auto floor = run_xdp_repeated(harness.pass_fd(), in.frame, in.ifindex, s.repeat);
     auto timed = run_xdp_repeated(program_fd, in.frame, in.ifindex, s.repeat);
     if (!floor || !timed) return tl::unexpected(floor ? timed.error() : floor.error());
     if (timed->action != expected_action || timed->out != in.frame)
       return tl::unexpected("reference program gave " + action_name(timed->action) + ", expected " +
                             times.action + " and an unchanged frame");
+    if (round < 0) continue;
     times.floor.push_back(floor->ns_per_run);
     times.timed.push_back(timed->ns_per_run);
   }
@@ -310,7 +310,8 @@ tl::expected<CellTimes, std::string> time_cell(const Settings& s, RestoreHarness
 
   CellTimes times;
   times.action = action_name(reference->action);
-  for (int round = 0; round < s.rounds; ++round) {
+  // Round -1 warms the caches and the branch predictors for this cell and is not kept.
+  for (int round = -1; round < s.rounds; ++round) {
     auto floor = run_xdp_repeated(harness.pass_fd(), in.frame, in.ifindex, s.repeat);
     if (auto r = harness.set_target(harness.pass_fd()); !r) return tl::unexpected(r.error());
     auto harness_floor = run_xdp_repeated(harness.harness_fd(), in.frame, in.ifindex, s.repeat);
@@ -329,6 +330,7 @@ tl::expected<CellTimes, std::string> time_cell(const Settings& s, RestoreHarness
       return tl::unexpected(path.name + ": " + xpmip_counter_names[path.counter] + " advanced by " +
                             std::to_string(*after - *before) + ", not by every one of " +
                             std::to_string(s.repeat) + " iterations");
+    if (round < 0) continue;
     times.floor.push_back(floor->ns_per_run);
     times.harness_floor.push_back(harness_floor->ns_per_run);
     times.timed.push_back(timed->ns_per_run);
@@ -388,7 +390,7 @@ nlohmann::json memory_json(const std::vector<MapMemory>& empty, const std::vecto
   }
   nlohmann::json out = {{"maps", maps}};
   if (slab_before && slab_after && *slab_after > *slab_before)
-    out["slab_bytes_per_binding_both_maps"] =
+    out["slab_bytes_per_binding_per_map"] =
         static_cast<double>(*slab_after - *slab_before) / (2.0 * added);
   return out;
 }
