@@ -220,8 +220,14 @@ TEST_F(LmaRuntimeTest, RefreshIsSavedForTheNextStart) {
   EXPECT_EQ(saved->front().last_timestamp, refresh.options.timestamp);
 }
 
-TEST_F(LmaRuntimeTest, UnauthorisedMagRejectedAndNothingProgrammed) {
-  policy_->replace(PolicyFile{});  // no MAG is authorised any more
+TEST_F(LmaRuntimeTest, ReloadedPolicyWithoutTheMagRejectsItAndProgramsNothing) {
+  // The policy file loses its MAG; `policy reload` applies it without a restart.
+  dir_.write("policy.toml", R"(
+[[mobile_node]]
+id = "mn1@xpmip.test"
+prefixes = ["2001:db8:1:1::/64"]
+)");
+  EXPECT_EQ(control(Command::kPolicyReload)["mags"], 0);
   const ProxyBindingAck pba = exchange(pbu(1, 75));
   EXPECT_EQ(pba.status, PbaStatus::kMagNotAuthorizedForProxyReg);
   EXPECT_TRUE(map_entries().empty());

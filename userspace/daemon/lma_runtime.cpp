@@ -268,18 +268,7 @@ ControlResult LmaRuntime::handle(const Request& request) {
 ControlResult LmaRuntime::reload_policy() {
   // LmaCore consults the store on every PBU, so the new policy applies from the next one on;
   // existing bindings stay until they are refreshed, de-registered or expire.
-  if (auto reloaded = policy_.reload(); !reloaded) {
-    spdlog::warn("policy reload failed, keeping the current policy: {}",
-                 reloaded.error().message());
-    return tl::make_unexpected("policy reload failed: " + reloaded.error().message());
-  }
-  counters_.add("policy_reloads");
-  const auto& file = policy_.current();
-  spdlog::info("policy reloaded from {}: {} MAG(s), {} mobile node(s)", file.source.string(),
-               file.mags.size(), file.mobile_nodes.size());
-  return nlohmann::json{{"policy_file", file.source.string()},
-                        {"mags", file.mags.size()},
-                        {"mobile_nodes", file.mobile_nodes.size()}};
+  return reload_policy_file(policy_, counters_);
 }
 
 void LmaRuntime::shut_down(std::function<void()> done) {
@@ -297,13 +286,7 @@ nlohmann::json LmaRuntime::status() const {
 }
 
 nlohmann::json LmaRuntime::stats() const {
-  dataplane::Counters counters{};
-  if (auto read = dataplane_.dataplane.counters()) {
-    counters = *read;
-  } else {
-    spdlog::warn("data plane counters: {}", read.error().message());
-  }
-  nlohmann::json result = lma_stats_json(core_.stats(), counters);
+  nlohmann::json result = lma_stats_json(core_.stats(), read_counters(dataplane_));
   counters_.write_to(result["signalling"]);
   return result;
 }

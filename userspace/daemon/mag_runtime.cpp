@@ -649,28 +649,11 @@ ControlResult MagRuntime::handle(const Request& request) {
 
 ControlResult MagRuntime::reload_policy() {
   // Profiles are read at attach time: sessions keep what they registered with until they end.
-  if (auto reloaded = policy_.reload(); !reloaded) {
-    spdlog::warn("policy reload failed, keeping the current policy: {}",
-                 reloaded.error().message());
-    return tl::make_unexpected("policy reload failed: " + reloaded.error().message());
-  }
-  counters_.add("policy_reloads");
-  const auto& file = policy_.current();
-  spdlog::info("policy reloaded from {}: {} mobile node(s)", file.source.string(),
-               file.mobile_nodes.size());
-  return nlohmann::json{{"policy_file", file.source.string()},
-                        {"mags", file.mags.size()},
-                        {"mobile_nodes", file.mobile_nodes.size()}};
+  return reload_policy_file(policy_, counters_);
 }
 
 nlohmann::json MagRuntime::stats() const {
-  dataplane::Counters counters{};
-  if (auto read = dataplane_.dataplane.counters()) {
-    counters = *read;
-  } else {
-    spdlog::warn("data plane counters: {}", read.error().message());
-  }
-  nlohmann::json result = mag_stats_json(core_.stats(), counters);
+  nlohmann::json result = mag_stats_json(core_.stats(), read_counters(dataplane_));
   counters_.write_to(result["signalling"]);
   return result;
 }

@@ -168,6 +168,29 @@ StatusInfo node_status(const DaemonConfig& config, std::chrono::seconds uptime,
   };
 }
 
+tl::expected<nlohmann::json, std::string> reload_policy_file(PolicyStore& policy,
+                                                             CounterSet& counters) {
+  if (auto reloaded = policy.reload(); !reloaded) {
+    spdlog::warn("policy reload failed, keeping the current policy: {}",
+                 reloaded.error().message());
+    return tl::make_unexpected("policy reload failed: " + reloaded.error().message());
+  }
+  counters.add("policy_reloads");
+  const auto& file = policy.current();
+  spdlog::info("policy reloaded from {}: {} MAG(s), {} mobile node(s)", file.source.string(),
+               file.mags.size(), file.mobile_nodes.size());
+  return nlohmann::json{{"policy_file", file.source.string()},
+                        {"mags", file.mags.size()},
+                        {"mobile_nodes", file.mobile_nodes.size()}};
+}
+
+dataplane::Counters read_counters(const NodeDataplane& node) {
+  auto read = node.dataplane.counters();
+  if (read) return *read;
+  spdlog::warn("data plane counters: {}", read.error().message());
+  return dataplane::Counters{};
+}
+
 std::string signalling_socket_error(const Ipv6Address& address, const net::NetError& error) {
   std::string text = "signalling socket: " + error.message();
   if (error.error_number == EADDRNOTAVAIL) {

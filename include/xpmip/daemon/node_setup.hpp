@@ -14,6 +14,7 @@
 #include "xpmip/dataplane.hpp"
 #include "xpmip/daemon/config.hpp"
 #include "xpmip/daemon/control_protocol.hpp"
+#include "xpmip/daemon/policy_file.hpp"
 #include "xpmip/daemon/runtime_support.hpp"
 #include "xpmip/clock.hpp"
 #include "xpmip/codec.hpp"
@@ -71,6 +72,14 @@ struct NodeDataplane {
 // `status` answer of a running node.
 [[nodiscard]] StatusInfo node_status(const DaemonConfig& config, std::chrono::seconds uptime,
                                      std::size_t bindings, const NodeDataplane& node);
+
+// Re-reads the policy file (all-or-nothing: on error the current policy stays) and says what the
+// new one holds, for SIGHUP and `policy reload`.
+[[nodiscard]] tl::expected<nlohmann::json, std::string> reload_policy_file(PolicyStore& policy,
+                                                                           CounterSet& counters);
+
+// The data plane's counters; all zero (and a warning) when they cannot be read.
+[[nodiscard]] dataplane::Counters read_counters(const NodeDataplane& node);
 
 // The error line for a signalling socket that would not open, with the usual fix.
 [[nodiscard]] std::string signalling_socket_error(const Ipv6Address& address,
