@@ -181,9 +181,6 @@ class Testbed:
         path = f"/sys/fs/bpf/xpmip/{self.instance(node)}/{name}"
         return json.loads(run(["bpftool", "-j", "map", "dump", "pinned", path]).stdout)
 
-    def log(self, node):
-        return (self.run_dir / f"{node}.log").read_text()
-
     # -- the mobile node ----------------------------------------------------------------------
     def mn_global_addresses(self):
         """(address, prefixlen, tentative) of every global address on the MN's interface."""
