@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "test_auth_fixture.hpp"
@@ -92,13 +93,13 @@ TEST_F(AuthTest, SignedPbuIsExactlyTheHandAssembledMessage) {
 
   // Up to and including the SPI, with the Checksum field 0: the RFC 4285 §5.1 MH Data.
   const Bytes mh_data = {
-      59,   7,    5,    0,    0,   0,  // Payload Proto, Header Len (64 octets), BU, Reserved,
-                                       // Checksum
-      0x12, 0x34, 0x82, 0x00,          // Sequence #, flags A|P
-      0x00, 0xfa,                      // Lifetime
-      8,    5,    1,    'm',  'n', '@',  'x',  // MN-ID option (RFC 4283), subtype NAI, at offset 12
-      1,    4,    0,    0,    0,   0,          // PadN: the authentication option goes at 8n+1 = 25
-      9,    37,   1,    0,    0,   0x01, 0x2c,  // Authentication option: subtype MN-HA, SPI 300
+      59, 7, 5, 0, 0, 0,            // Payload Proto, Header Len (64 octets), BU, Reserved,
+                                    // Checksum
+      0x12, 0x34, 0x82, 0x00,       // Sequence #, flags A|P
+      0x00, 0xfa,                   // Lifetime
+      8, 5, 1, 'm', 'n', '@', 'x',  // MN-ID option (RFC 4283), subtype NAI, at offset 12
+      1, 4, 0, 0, 0, 0,             // PadN: the authentication option goes at 8n+1 = 25
+      9, 37, 1, 0, 0, 0x01, 0x2c,   // Authentication option: subtype MN-HA, SPI 300
   };
   Bytes expected = mh_data;
   const Bytes mac = reference_hmac(test_key(1), concat({kMag, kLma, mh_data}));
@@ -273,6 +274,11 @@ TEST_F(AuthTest, FieldOutsideTheBytesIsRefusedNotRead) {
   const Bytes bytes = signed_pbu();
   auto decoded = parse_or_fail(bytes);
   decoded.authenticator->offset = bytes.size() + 100;
+  EXPECT_EQ(lma.verify(bytes, decoded, kMagToLma).outcome, VerifyOutcome::kOptionNotLast);
+  decoded.authenticator->offset = SIZE_MAX - 8;  // offset + length wraps around
+  EXPECT_EQ(lma.verify(bytes, decoded, kMagToLma).outcome, VerifyOutcome::kOptionNotLast);
+  decoded.authenticator->offset = 32;
+  decoded.authenticator->length = SIZE_MAX;
   EXPECT_EQ(lma.verify(bytes, decoded, kMagToLma).outcome, VerifyOutcome::kOptionNotLast);
   const Bytes short_bytes(bytes.begin(), bytes.begin() + 6);
   EXPECT_EQ(lma.verify(short_bytes, parse_or_fail(bytes), kMagToLma).outcome,

@@ -61,8 +61,11 @@ bool authenticator_ends_message(std::span<const std::uint8_t> mh, const Authenti
   constexpr std::size_t kEarliestAuthenticator = 12 + 7;
   if (mh.size() < kLengthUnit) return false;
   const std::size_t length = (std::size_t{mh[1]} + 1) * kLengthUnit;
+  if (length > mh.size() || field.offset < kEarliestAuthenticator || field.offset > length ||
+      field.length > length - field.offset) {
+    return false;
+  }
   std::size_t at = field.offset + field.length;
-  if (length > mh.size() || field.offset < kEarliestAuthenticator || at > length) return false;
   while (at < length) {
     if (mh[at] == static_cast<std::uint8_t>(OptionType::kPad1)) {
       ++at;
