@@ -55,8 +55,7 @@ instance() { if [[ $prefix == xp ]]; then echo "$1"; else echo "$prefix-$1"; fi;
 proxy_coa() { case $1 in mag1) echo 2001:db8:ffff:1::1 ;; mag2) echo 2001:db8:ffff:2::1 ;; esac; }
 socket_of() { echo "$socket_dir/$(instance "$1").sock"; }
 
-# `ip netns exec` would remount /sys and hide /sys/fs/bpf from the daemons (dataplane-notes §11);
-# nsenter only switches the network namespace.
+# For commands that only need the namespace's network view (sysctl, ethtool, ping).
 in_ns() {
   local node=$1
   shift
@@ -119,6 +118,8 @@ layer2_only() {
 # Found here (6.18): the kernel marks the redirect target as able to receive only when GRO is
 # switched on while the peer is UP; switched on while down, GRO is on but redirected frames are
 # still dropped. Hence up first, and off/on again whenever the device was down in between.
+# XDP_TX would need an XDP program on the peer instead (R4): the LMA's MN-to-MN hairpin and a
+# Packet Too Big back to an MN; with one MN and a 1540-byte transport MTU neither happens here.
 napi_on_peer() {
   local node=$1 dev=$2
   ipn "$node" link set "$dev" up
