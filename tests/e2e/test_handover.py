@@ -60,11 +60,17 @@ class Handover(unittest.TestCase):
         pbu, pba = harness.exchange(messages, "mag1")
         harness.assert_exchange(self, pbu, pba, "mag1", LIFETIME_S, handoff=4, requested="::/0",
                                 granted=hnp)
-        # MAG2 cannot know where the MN came from: handoff state unknown (HI 4, RFC 5213
-        # §6.9.1.1); it asks for no particular prefix and the LMA returns the MN's HNP (§5.4.1).
+        # Break before make, as seen on the wire: MAG1 de-registers the session's HNP first...
+        dereg, dereg_pba = harness.exchange(messages, "mag1", registration=False)
+        harness.assert_exchange(self, dereg, dereg_pba, "mag1", 0, handoff=4, requested=hnp,
+                                granted=hnp)
+        # ...then MAG2 registers. It cannot know where the MN came from: handoff state unknown
+        # (HI 4, RFC 5213 §6.9.1.1); it asks for no particular prefix and the LMA, finding the
+        # MN's entry, returns its HNP (§5.4.1).
         pbu, pba = harness.exchange(messages, "mag2")
         harness.assert_exchange(self, pbu, pba, "mag2", LIFETIME_S, handoff=4, requested="::/0",
                                 granted=hnp)
+        self.assertLess(float(dereg_pba["frame.time_epoch"]), float(pbu["frame.time_epoch"]))
 
 
 if __name__ == "__main__":
