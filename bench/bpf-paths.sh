@@ -13,7 +13,7 @@ done
 if ((smoke)); then
   sizes=(--repeat 1000 --rounds 1 --bindings 1,100)
 else
-  sizes=(--repeat 1000000 --rounds 5 --bindings 1,10000,1000000)
+  sizes=(--repeat 1000000 --rounds 7 --bindings 1,10000,1000000)
 fi
 exec "$program" "${sizes[@]}" --inner-bytes 64,1400 \
   --harness "$build_dir/bench/restore_harness.bpf.o" --out "$results_dir/bpf_paths.json"

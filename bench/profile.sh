@@ -20,8 +20,9 @@ profile() {
   {
     echo "# perf record -e cpu-clock -- $*"
     echo "# $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    # awk reads to the end: `head` would close the pipe early and pipefail would stop the script.
     perf report -i "$scratch/$name.perf" --no-children --sort dso,sym --stdio 2>/dev/null |
-      grep -v '^#' | grep '%' | head -n 40
+      awk '!/^#/ && /%/ && n++ < 40'
   } >"$results_dir/profile_$name.txt"
   echo "profile.sh: $results_dir/profile_$name.txt"
 }

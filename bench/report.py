@@ -69,9 +69,10 @@ class Report:
         cell = {(r["path"], r["inner_bytes"], r["bindings"]): r for r in doc["results"]}
         floor = {(s, c): cell[("mag_encap", s, c)]["floor_ns"] for s in sizes for c in counts}
         out = [f"### Per-packet cost of the BPF paths (item 1)\n",
-               f"`BPF_PROG_RUN`, repeat {p['repeat']:,}, median of {p['rounds']} rounds after a "
-               "warm-up round; the floor is a program that only returns `XDP_PASS`, timed in the "
-               "same rounds as each cell. Cells: ns per packet (× that cell's floor).\n",
+               f"`BPF_PROG_RUN`, repeat {p['repeat']:,}, {p['rounds']} rounds after a warm-up "
+               "round; the floor is a program that only returns `XDP_PASS`, timed in every round "
+               "of every cell. Cells: median ns per packet (median ratio to the floor of the same "
+               "round); floor rows: median floor of the MAG encap cells.\n",
                "| Path | Inner packet | " + " | ".join(f"{count_label(c)} binding{'s' if c > 1 else ''}" for c in counts) + " |",
                "|---|---|" + "---|" * len(counts)]
         for s in sizes:
@@ -159,6 +160,11 @@ class Report:
         for m in doc["core_memory"]:
             out.append(f"| {count_label(m['bindings'])} | {m['heap_bytes_per_binding']:.0f} | "
                        f"{m['rss_bytes_per_binding']:.0f} |")
+        heap = doc["core_memory"][-1]["heap_bytes_per_binding"]
+        out.append(f"\nTarget “≤ 512 bytes of daemon memory per binding”: the LMA core alone holds "
+                   f"{heap:.0f} B per binding at {count_label(doc['core_memory'][-1]['bindings'])} "
+                   f"({'within' if heap <= 512 else 'over'} the budget before the daemon adds "
+                   "its own state; the daemon's RSS is item 4's daemon part).")
         return "\n".join(out) + "\n"
 
     RENDERERS = {"bpf_paths": bpf_paths, "lma_signalling": lma_signalling}

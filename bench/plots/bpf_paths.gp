@@ -6,6 +6,8 @@ set terminal pngcairo size 1100,480 font "sans,10"
 set output out
 set multiplot layout 1,2 title "xpmip XDP paths under BPF\\_PROG\\_RUN (median ns per packet)"
 set logscale x
+set xrange [0.7:1500000]
+set xtics ("1" 1, "10" 10, "100" 100, "1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
 set xlabel "/64 bindings in the maps"
 set ylabel "ns per packet"
 set yrange [0:*]

@@ -6,6 +6,8 @@ set terminal pngcairo size 700,480 font "sans,10"
 set output out
 set title "LMA core in-process: PBU -> PBA per CPU-second"
 set logscale x
+set xrange [500:2000000]
+set xtics ("1k" 1000, "10k" 10000, "100k" 100000, "1M" 1000000)
 set xlabel "live bindings"
 set ylabel "transactions per CPU-second"
 set yrange [0:*]
