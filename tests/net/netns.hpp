@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "xpmip/net/unique_fd.hpp"
+#include "xpmip/unique_fd.hpp"
 
 namespace xpmip::net::testing {
 

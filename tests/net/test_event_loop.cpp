@@ -11,7 +11,7 @@
 
 #include "xpmip/clock.hpp"
 #include "xpmip/net/event_loop.hpp"
-#include "xpmip/net/unique_fd.hpp"
+#include "xpmip/unique_fd.hpp"
 
 namespace xpmip::net {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "error.hpp"
 #include "libbpf_log.hpp"
-#include "unique_fd.hpp"
+#include "xpmip/unique_fd.hpp"
 
 namespace xpmip::dataplane {
 namespace {

@@ -18,7 +18,7 @@
 
 #include "xpmip/clock.hpp"
 #include "xpmip/net/error.hpp"
-#include "xpmip/net/unique_fd.hpp"
+#include "xpmip/unique_fd.hpp"
 
 namespace xpmip::net {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "xpmip/net/error.hpp"
-#include "xpmip/net/unique_fd.hpp"
+#include "xpmip/unique_fd.hpp"
 #include "xpmip/wire.hpp"
 
 namespace xpmip::net {

@@ -11,8 +11,8 @@
 #include <variant>
 
 #include "xpmip/net/error.hpp"
-#include "xpmip/net/unique_fd.hpp"
 #include "xpmip/router_advert.hpp"
+#include "xpmip/unique_fd.hpp"
 #include "xpmip/wire.hpp"
 
 namespace xpmip::net {

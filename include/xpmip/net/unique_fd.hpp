@@ -1,37 +1,11 @@
-// Sole ownership of a file descriptor: closed exactly once, when the owner goes away.
+// The network adapters' name for the shared xpmip::UniqueFd (xpmip/unique_fd.hpp), kept so that
+// code spelling it net::UniqueFd or including this header compiles unchanged.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "xpmip/unique_fd.hpp"
 
 namespace xpmip::net {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  [[nodiscard]] int get() const { return fd_; }
-  [[nodiscard]] bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+using UniqueFd = xpmip::UniqueFd;
 
 }  // namespace xpmip::net

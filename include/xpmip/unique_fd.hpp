@@ -1,11 +1,12 @@
-// Owns a file descriptor (BPF object fds included) and closes it exactly once.
+// Sole ownership of a file descriptor (sockets, epoll, signalfd, BPF objects): closed exactly
+// once, when the owner goes away.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace xpmip::dataplane {
+namespace xpmip {
 
 class UniqueFd {
  public:
@@ -34,4 +35,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace xpmip::dataplane
+}  // namespace xpmip
