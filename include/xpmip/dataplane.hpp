@@ -17,6 +17,7 @@
 #include <tl/expected.hpp>
 
 #include "xpmip/maps.h"
+#include "xpmip/wire.hpp"
 
 namespace xpmip::dataplane {
 
@@ -34,8 +35,9 @@ struct Error {
 template <typename T>
 using Result = tl::expected<T, Error>;
 
-using Ipv6Address = std::array<std::uint8_t, 16>;
-using MacAddress = std::array<std::uint8_t, 6>;
+// The project's address types (xpmip/wire.hpp), also reachable as dataplane::Ipv6Address etc.
+using xpmip::Ipv6Address;
+using xpmip::MacAddress;
 
 struct Ipv6Prefix {
   Ipv6Address addr{};

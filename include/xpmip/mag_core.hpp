@@ -20,8 +20,6 @@
 
 namespace xpmip {
 
-using MacAddress = std::array<std::uint8_t, 6>;
-
 struct MagConfig {
   // FixedMAGLinkLocalAddressOnAllAccessLinks (RFC 5213 §9.3). ALL_ZERO means none is configured,
   // so every PBU asks the LMA for a per-session link-local address (§6.9.1.1, §6.8).

@@ -17,8 +17,6 @@
 
 namespace xpmip {
 
-using MacAddress = std::array<std::uint8_t, 6>;
-
 namespace nd {
 
 inline constexpr std::uint8_t kTypeRouterSolicitation = 133;

@@ -15,6 +15,7 @@
 namespace xpmip {
 
 using Ipv6Address = std::array<std::uint8_t, 16>;
+using MacAddress = std::array<std::uint8_t, 6>;  // Ethernet (IEEE 802 MAC-48)
 
 // An IPv6 prefix; bits beyond `length` are kept as received (a codec never alters a prefix).
 struct Prefix {

@@ -13,8 +13,6 @@
 namespace xpmip::test {
 
 using Bytes = std::vector<std::uint8_t>;
-using dataplane::Ipv6Address;
-using dataplane::MacAddress;
 
 inline constexpr std::uint16_t kEthIpv6 = 0x86DD;
 inline constexpr std::size_t kEthLen = 14;
