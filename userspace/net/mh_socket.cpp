@@ -3,9 +3,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include "socket_util.hpp"
 #include "xpmip/address.hpp"
 
@@ -28,12 +25,11 @@ NetResult<MhSocket> MhSocket::open(const Ipv6Address& local_address, int scope_i
   // RFC 3542 §3.1: the kernel computes the checksum at this offset on send and drops datagrams
   // whose checksum is wrong on receipt, which is exactly RFC 6275 §9.2's "silently discard".
   // Linux defaults to this for protocol 135, but UMIP sets it too and we do not rely on a default.
-  if (auto set = detail::set_option(fd.get(), IPPROTO_RAW, IPV6_CHECKSUM, kMhChecksumOffset,
-                                    "enable kernel MH checksum" + where);
-      !set)
-    return tl::unexpected(set.error());
-  if (auto set = detail::set_option(fd.get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
-                                    "enable IPV6_RECVPKTINFO" + where);
+  if (auto set = detail::set_options(
+          fd.get(),
+          {{IPPROTO_RAW, IPV6_CHECKSUM, kMhChecksumOffset, "enable kernel MH checksum"},
+           {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "enable IPV6_RECVPKTINFO"}},
+          where);
       !set)
     return tl::unexpected(set.error());
 
@@ -56,31 +52,18 @@ NetResult<void> MhSocket::send(std::span<const std::uint8_t> mh, const Ipv6Addre
 NetResult<std::optional<ReceivedMobilityHeader>> MhSocket::receive() {
   ReceivedMobilityHeader message;
   message.bytes.resize(kMaxMobilityHeader);
-  sockaddr_in6 from{};
-  iovec data{message.bytes.data(), message.bytes.size()};
-  alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-  msghdr header{};
-  header.msg_name = &from;
-  header.msg_namelen = sizeof from;
-  header.msg_iov = &data;
-  header.msg_iovlen = 1;
-  header.msg_control = control;
-  header.msg_controllen = sizeof control;
-
-  const ssize_t received = ::recvmsg(fd_.get(), &header, MSG_DONTWAIT);
-  if (received < 0) {
-    // EAGAIN also reports a datagram the kernel has just dropped for a bad checksum.
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-    return tl::unexpected(errno_error("receive MH on " + to_string(local_address_)));
-  }
-  message.bytes.resize(static_cast<std::size_t>(received));
-  message.source = detail::address_of(from.sin6_addr);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-    if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO) continue;
-    in6_pktinfo info{};
-    std::memcpy(&info, CMSG_DATA(c), sizeof info);
-    message.destination = detail::address_of(info.ipi6_addr);
-    message.ifindex = static_cast<int>(info.ipi6_ifindex);
+  auto received = detail::receive_datagram(fd_.get(), message.bytes);
+  if (!received)
+    return tl::unexpected(
+        NetError{"receive MH on " + to_string(local_address_), received.error().error_number});
+  // Nothing queued also covers a datagram the kernel has just dropped for a bad checksum.
+  if (!*received) return std::nullopt;
+  const detail::ReceivedDatagram& datagram = **received;
+  message.bytes.resize(datagram.size);
+  message.source = datagram.source;
+  if (datagram.packet_info) {
+    message.destination = datagram.packet_info->destination;
+    message.ifindex = datagram.packet_info->ifindex;
   }
   return message;
 }

@@ -38,25 +38,16 @@ NetResult<void> configure(int fd, int ifindex) {
                                     "filter ICMPv6 to Router Solicitations" + where);
       !set)
     return set;
-  if (auto set = detail::set_option(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
-                                    "enable IPV6_RECVPKTINFO" + where);
-      !set)
-    return set;
-  if (auto set = detail::set_option(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1,
-                                    "enable IPV6_RECVHOPLIMIT" + where);
-      !set)
-    return set;
-  // RFC 4861 §6.1.2: hosts drop an RA whose hop limit is not 255.
-  if (auto set = detail::set_option(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, nd::kRequiredHopLimit,
-                                    "set unicast hop limit 255" + where);
-      !set)
-    return set;
-  if (auto set = detail::set_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, nd::kRequiredHopLimit,
-                                    "set multicast hop limit 255" + where);
-      !set)
-    return set;
-  if (auto set = detail::set_option(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0,
-                                    "disable multicast loopback" + where);
+  if (auto set = detail::set_options(
+          fd,
+          {{IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "enable IPV6_RECVPKTINFO"},
+           {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "enable IPV6_RECVHOPLIMIT"},
+           // RFC 4861 §6.1.2: hosts drop an RA whose hop limit is not 255.
+           {IPPROTO_IPV6, IPV6_UNICAST_HOPS, nd::kRequiredHopLimit, "set unicast hop limit 255"},
+           {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, nd::kRequiredHopLimit,
+            "set multicast hop limit 255"},
+           {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "disable multicast loopback"}},
+          where);
       !set)
     return set;
   // RSs go to all-routers (RFC 4861 §6.3.7). The kernel joins ff02::2 only while forwarding is
@@ -80,39 +71,18 @@ NetResult<RouterDiscoverySocket> RouterDiscoverySocket::open(int ifindex,
 
 NetResult<std::optional<SolicitationOutcome>> RouterDiscoverySocket::receive() {
   std::vector<std::uint8_t> buffer(kMaxSolicitation);
-  sockaddr_in6 from{};
-  iovec data{buffer.data(), buffer.size()};
-  alignas(cmsghdr)
-      std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(int))] = {};
-  msghdr header{};
-  header.msg_name = &from;
-  header.msg_namelen = sizeof from;
-  header.msg_iov = &data;
-  header.msg_iovlen = 1;
-  header.msg_control = control;
-  header.msg_controllen = sizeof control;
-
-  const ssize_t received = ::recvmsg(fd_.get(), &header, MSG_DONTWAIT);
-  if (received < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+  auto received = detail::receive_datagram(fd_.get(), buffer);
+  if (!received)
     return tl::unexpected(
-        errno_error("receive Router Solicitation on ifindex " + std::to_string(ifindex_)));
-  }
-  buffer.resize(static_cast<std::size_t>(received));
+        NetError{"receive Router Solicitation on ifindex " + std::to_string(ifindex_),
+                 received.error().error_number});
+  if (!*received) return std::nullopt;
+  const detail::ReceivedDatagram& datagram = **received;
+  buffer.resize(datagram.size);
 
-  const Ipv6Address source = detail::address_of(from.sin6_addr);
-  int arrival_ifindex = ifindex_;
-  int hop_limit = -1;  // absent cmsg: treated as not 255
-  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-    if (c->cmsg_level != IPPROTO_IPV6) continue;
-    if (c->cmsg_type == IPV6_PKTINFO) {
-      in6_pktinfo info{};
-      std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      arrival_ifindex = static_cast<int>(info.ipi6_ifindex);
-    } else if (c->cmsg_type == IPV6_HOPLIMIT) {
-      std::memcpy(&hop_limit, CMSG_DATA(c), sizeof hop_limit);
-    }
-  }
+  const Ipv6Address& source = datagram.source;
+  const int arrival_ifindex = datagram.packet_info ? datagram.packet_info->ifindex : ifindex_;
+  const int hop_limit = datagram.hop_limit.value_or(-1);  // absent: treated as not 255
 
   auto solicitation = nd::parse_router_solicitation(buffer);
   if (!solicitation)
@@ -134,13 +104,7 @@ NetResult<void> RouterDiscoverySocket::send_advertisement(
   sockaddr_in6 to = detail::socket_address(destination, ifindex_);
   iovec data{const_cast<std::uint8_t*>(ra.data()), ra.size()};
   alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-  msghdr header{};
-  header.msg_name = &to;
-  header.msg_namelen = sizeof to;
-  header.msg_iov = &data;
-  header.msg_iovlen = 1;
-  header.msg_control = control;
-  header.msg_controllen = sizeof control;
+  msghdr header = detail::message_header(to, data, control);
   // The source must be the router's link-local address (RFC 4861 §6.1.2), chosen explicitly so
   // the kernel does not pick the interface's EUI-64 address.
   cmsghdr* c = CMSG_FIRSTHDR(&header);

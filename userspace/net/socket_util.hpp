@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "xpmip/address.hpp"
@@ -41,5 +44,56 @@ template <typename T>
     return tl::unexpected(errno_error(step));
   return {};
 }
+
+// An int-valued socket option and the step that names it in an error.
+struct IntOption {
+  int level;
+  int name;
+  int value;
+  const char* step;
+};
+
+// Sets the options in the order given; the first failure names its step followed by `where`.
+[[nodiscard]] inline NetResult<void> set_options(int fd, std::initializer_list<IntOption> options,
+                                                 const std::string& where) {
+  for (const IntOption& option : options) {
+    if (auto set = set_option(fd, option.level, option.name, option.value, option.step + where);
+        !set)
+      return set;
+  }
+  return {};
+}
+
+// A message header for one datagram in `data` to or from `peer`, with room for ancillary data.
+[[nodiscard]] inline msghdr message_header(sockaddr_in6& peer, iovec& data,
+                                           std::span<std::uint8_t> control) {
+  msghdr header{};
+  header.msg_name = &peer;
+  header.msg_namelen = sizeof peer;
+  header.msg_iov = &data;
+  header.msg_iovlen = 1;
+  header.msg_control = control.data();
+  header.msg_controllen = control.size();
+  return header;
+}
+
+// IPV6_PKTINFO of a received datagram (RFC 3542 §6.1).
+struct PacketInfo {
+  Ipv6Address destination{};
+  int ifindex = 0;  // arrival interface
+};
+
+// One datagram and the ancillary data the socket asked for (IPV6_RECVPKTINFO, IPV6_RECVHOPLIMIT).
+struct ReceivedDatagram {
+  std::size_t size = 0;  // octets in the buffer; a longer datagram was truncated to the buffer
+  Ipv6Address source{};
+  std::optional<PacketInfo> packet_info;
+  std::optional<int> hop_limit;  // IPV6_HOPLIMIT (RFC 3542 §6.3)
+};
+
+// Receives the next queued datagram into `buffer` without blocking; nullopt when none is queued.
+// A failure carries errno and the step "recvmsg": the caller renames it for what it was receiving.
+[[nodiscard]] NetResult<std::optional<ReceivedDatagram>> receive_datagram(
+    int fd, std::span<std::uint8_t> buffer);
 
 }  // namespace xpmip::net::detail
