@@ -12,26 +12,11 @@ namespace {
 using dataplane::Ipv6Prefix;
 using dataplane::Program;
 
-const Ipv6Address kProxyCoa = ip("2001:db8:c::1");
 const Ipv6Address kLma = ip("2001:db8:1a::1");  // reachable, neighbour known
-const Ipv6Address kMnAddr = ip("2001:db8:100:1::10");
-const Ipv6Prefix kHnp{ip("2001:db8:100:1::"), 64};
-const MacAddress kMnMac = mac("02:00:00:00:00:10");
 const Ipv6Address kCn = ip("2001:db8:99::1");
 
-class MagTest : public DataplaneTest {
+class MagTest : public MagDataplaneTest {
  protected:
-  void configure(const Ipv6Address& lma, std::uint32_t ptb_per_second = 100,
-                 std::uint32_t ptb_burst = 20) {
-    dataplane::NodeConfig cfg;
-    cfg.self = kProxyCoa;
-    cfg.peer = lma;
-    cfg.ptb_per_second = ptb_per_second;
-    cfg.ptb_burst = ptb_burst;
-    ASSERT_TRUE(dp().set_config(cfg));
-    ASSERT_TRUE(dp().mag_bind(kHnp, {topo_.acc0, kMnMac}));
-  }
-
   Ipv6Fields from_mn(std::uint8_t hop_limit = 64) const {
     return {kMnAddr, kCn, 0xb9, 0x12345, hop_limit, 17};
   }

@@ -10,27 +10,13 @@
 namespace xpmip::test {
 namespace {
 
-using dataplane::Ipv6Prefix;
 using dataplane::Program;
 
-const Ipv6Address kProxyCoa = ip("2001:db8:c::1");
 const Ipv6Address kLmaMtu1400 = ip("2001:db8:1c::1");
 const Ipv6Address kLmaMtu1300 = ip("2001:db8:1e::1");
-const Ipv6Address kMnAddr = ip("2001:db8:100:1::10");
-const MacAddress kMnMac = mac("02:00:00:00:00:10");
 
-class PtbTest : public DataplaneTest {
+class PtbTest : public MagDataplaneTest {
  protected:
-  void configure(const Ipv6Address& lma, std::uint32_t per_second = 100, std::uint32_t burst = 20) {
-    dataplane::NodeConfig cfg;
-    cfg.self = kProxyCoa;
-    cfg.peer = lma;
-    cfg.ptb_per_second = per_second;
-    cfg.ptb_burst = burst;
-    ASSERT_TRUE(dp().set_config(cfg));
-    ASSERT_TRUE(dp().mag_bind({ip("2001:db8:100:1::"), 64}, {topo_.acc0, kMnMac}));
-  }
-
   // An MN packet whose IPv6 length (header included) is `l3_len`.
   Bytes mn_packet(std::size_t l3_len) const {
     return ethernet(
@@ -90,7 +76,7 @@ TEST_F(PtbTest, PacketTooBigIsRateLimited) {
   CPU_ZERO(&one_cpu);
   CPU_SET(0, &one_cpu);
   ASSERT_EQ(sched_setaffinity(0, sizeof(one_cpu), &one_cpu), 0);
-  configure(kLmaMtu1400, /*per_second=*/1, /*burst=*/2);
+  configure(kLmaMtu1400, /*ptb_per_second=*/1, /*ptb_burst=*/2);
   EXPECT_EQ(send(mn_packet(1500)).action, XDP_TX);
   EXPECT_EQ(send(mn_packet(1500)).action, XDP_TX);
   EXPECT_EQ(send(mn_packet(1500)).action, XDP_DROP);

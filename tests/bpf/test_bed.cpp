@@ -68,6 +68,30 @@ bool write_file(const std::string& path, const std::string& value) {
   return static_cast<bool>(file);
 }
 
+// BPF_PROG_RUN of `frame` with the program type's context (xdp_md or __sk_buff).
+template <typename Context>
+XdpRun test_run(int prog_fd, const Bytes& frame, const Context& ctx, const char* what) {
+  XdpRun run;
+  run.out.assign(4096, 0);
+  bpf_test_run_opts opts{};
+  opts.sz = sizeof(opts);
+  opts.data_in = frame.data();
+  opts.data_size_in = static_cast<__u32>(frame.size());
+  opts.data_out = run.out.data();
+  opts.data_size_out = static_cast<__u32>(run.out.size());
+  opts.ctx_in = &ctx;
+  opts.ctx_size_in = sizeof(ctx);
+  opts.repeat = 1;
+  if (const int rc = bpf_prog_test_run_opts(prog_fd, &opts); rc != 0) {
+    ADD_FAILURE() << what << " failed: " << rc;
+    run.out.clear();
+    return run;
+  }
+  run.action = static_cast<int>(opts.retval);
+  run.out.resize(opts.data_size_out);
+  return run;
+}
+
 }  // namespace
 
 std::optional<Topology> build_topology() {
@@ -99,53 +123,16 @@ std::optional<Topology> build_topology() {
 }
 
 XdpRun run_xdp(int prog_fd, const Bytes& frame, std::uint32_t ingress_ifindex) {
-  XdpRun run;
-  run.out.assign(4096, 0);
   xdp_md ctx{};
   ctx.data_end = static_cast<__u32>(frame.size());
   ctx.ingress_ifindex = ingress_ifindex;
-  bpf_test_run_opts opts{};
-  opts.sz = sizeof(opts);
-  opts.data_in = frame.data();
-  opts.data_size_in = static_cast<__u32>(frame.size());
-  opts.data_out = run.out.data();
-  opts.data_size_out = static_cast<__u32>(run.out.size());
-  opts.ctx_in = &ctx;
-  opts.ctx_size_in = sizeof(ctx);
-  opts.repeat = 1;
-  const int rc = bpf_prog_test_run_opts(prog_fd, &opts);
-  if (rc != 0) {
-    ADD_FAILURE() << "BPF_PROG_RUN failed: " << rc;
-    run.out.clear();
-    return run;
-  }
-  run.action = static_cast<int>(opts.retval);
-  run.out.resize(opts.data_size_out);
-  return run;
+  return test_run(prog_fd, frame, ctx, "BPF_PROG_RUN");
 }
 
 XdpRun run_tc(int prog_fd, const Bytes& frame, std::uint32_t ifindex) {
-  XdpRun run;
-  run.out.assign(4096, 0);
   __sk_buff ctx{};
   ctx.ifindex = ifindex;
-  bpf_test_run_opts opts{};
-  opts.sz = sizeof(opts);
-  opts.data_in = frame.data();
-  opts.data_size_in = static_cast<__u32>(frame.size());
-  opts.data_out = run.out.data();
-  opts.data_size_out = static_cast<__u32>(run.out.size());
-  opts.ctx_in = &ctx;
-  opts.ctx_size_in = sizeof(ctx);
-  opts.repeat = 1;
-  if (const int rc = bpf_prog_test_run_opts(prog_fd, &opts); rc != 0) {
-    ADD_FAILURE() << "BPF_PROG_RUN (tc) failed: " << rc;
-    run.out.clear();
-    return run;
-  }
-  run.action = static_cast<int>(opts.retval);
-  run.out.resize(opts.data_size_out);
-  return run;
+  return test_run(prog_fd, frame, ctx, "BPF_PROG_RUN (tc)");
 }
 
 dataplane::Options DataplaneTest::test_options() {
@@ -202,6 +189,17 @@ void DataplaneTest::expect_only_counter(xpmip_counter id, std::uint64_t packets,
       EXPECT_EQ(v.packets, 0u) << xpmip_counter_names[i] << " moved unexpectedly";
     }
   }
+}
+
+void MagDataplaneTest::configure(const Ipv6Address& lma, std::uint32_t ptb_per_second,
+                                 std::uint32_t ptb_burst) {
+  dataplane::NodeConfig cfg;
+  cfg.self = kProxyCoa;
+  cfg.peer = lma;
+  cfg.ptb_per_second = ptb_per_second;
+  cfg.ptb_burst = ptb_burst;
+  ASSERT_TRUE(dp().set_config(cfg));
+  ASSERT_TRUE(dp().mag_bind(kHnp, {topo_.acc0, kMnMac}));
 }
 
 }  // namespace xpmip::test

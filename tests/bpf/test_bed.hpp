@@ -77,4 +77,18 @@ class DataplaneTest : public ::testing::Test {
   std::optional<dataplane::Dataplane> dp_;
 };
 
+// A MAG on that topology serving one mobile node: its proxy-CoA is core0's address and the MN
+// (kMnMac, kMnAddr in kHnp) is attached on acc0.
+class MagDataplaneTest : public DataplaneTest {
+ protected:
+  static inline const Ipv6Address kProxyCoa = ip("2001:db8:c::1");
+  static inline const Ipv6Address kMnAddr = ip("2001:db8:100:1::10");
+  static inline const dataplane::Ipv6Prefix kHnp{ip("2001:db8:100:1::"), 64};
+  static inline const MacAddress kMnMac = mac("02:00:00:00:00:10");
+
+  // Configures the MAG towards `lma` with the given Packet Too Big rate and binds the MN's HNP.
+  void configure(const Ipv6Address& lma, std::uint32_t ptb_per_second = 100,
+                 std::uint32_t ptb_burst = 20);
+};
+
 }  // namespace xpmip::test

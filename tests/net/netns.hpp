@@ -51,4 +51,11 @@ class EnterNetns {
   UniqueFd original_;
 };
 
+// Runs `action` inside `netns` and returns its result; sockets it opens stay in `netns`.
+template <typename Action>
+auto inside(const Netns& netns, Action action) {
+  EnterNetns entered(netns);
+  return action();
+}
+
 }  // namespace xpmip::net::testing

@@ -15,7 +15,7 @@
 namespace xpmip::net {
 namespace {
 
-using testing::EnterNetns;
+using testing::inside;
 using testing::Netns;
 
 using Bytes = std::vector<std::uint8_t>;
@@ -87,15 +87,9 @@ class MhSocketTest : public ::testing::Test {
 };
 
 TEST_F(MhSocketTest, DeliversExactBytesWithSourceDestinationAndInterface) {
-  auto lma = [&] {
-    EnterNetns inside(*lma_);
-    return MhSocket::open(kLmaAddress);
-  }();
+  auto lma = inside(*lma_, [] { return MhSocket::open(kLmaAddress); });
   ASSERT_TRUE(lma.has_value()) << lma.error().message();
-  auto mag = [&] {
-    EnterNetns inside(*mag_);
-    return MhSocket::open(kMagAddress);
-  }();
+  auto mag = inside(*mag_, [] { return MhSocket::open(kMagAddress); });
   ASSERT_TRUE(mag.has_value()) << mag.error().message();
 
   ASSERT_TRUE(mag->send(kBindingUpdate, kLmaAddress).has_value());
@@ -124,20 +118,11 @@ TEST_F(MhSocketTest, DeliversExactBytesWithSourceDestinationAndInterface) {
 }
 
 TEST_F(MhSocketTest, MessageWithCorruptedChecksumIsNotDelivered) {
-  auto lma = [&] {
-    EnterNetns inside(*lma_);
-    return MhSocket::open(kLmaAddress);
-  }();
+  auto lma = inside(*lma_, [] { return MhSocket::open(kLmaAddress); });
   ASSERT_TRUE(lma.has_value()) << lma.error().message();
-  auto mag = [&] {
-    EnterNetns inside(*mag_);
-    return MhSocket::open(kMagAddress);
-  }();
+  auto mag = inside(*mag_, [] { return MhSocket::open(kMagAddress); });
   ASSERT_TRUE(mag.has_value()) << mag.error().message();
-  UniqueFd verbatim = [&] {
-    EnterNetns inside(*mag_);
-    return open_verbatim_sender();
-  }();
+  UniqueFd verbatim = inside(*mag_, open_verbatim_sender);
 
   // Learn the correct on-wire bytes (with the kernel's checksum) from one real exchange.
   ASSERT_TRUE(mag->send(kBindingUpdate, kLmaAddress).has_value());
@@ -166,8 +151,8 @@ TEST_F(MhSocketTest, MessageWithCorruptedChecksumIsNotDelivered) {
 }
 
 TEST_F(MhSocketTest, BindingToAnAbsentAddressNamesTheStepAndErrno) {
-  EnterNetns inside(*lma_);
-  auto socket = MhSocket::open(kMagAddress);  // configured in the other namespace only
+  // kMagAddress is configured in the other namespace only.
+  auto socket = inside(*lma_, [] { return MhSocket::open(kMagAddress); });
   ASSERT_FALSE(socket.has_value());
   EXPECT_EQ(socket.error().error_number, EADDRNOTAVAIL);
   EXPECT_EQ(socket.error().step, "bind (MH socket on 2001:db8:ff::2)");

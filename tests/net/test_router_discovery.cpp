@@ -34,6 +34,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::EnterNetns;
+using testing::inside;
 using testing::Netns;
 using Bytes = std::vector<std::uint8_t>;
 
@@ -134,6 +135,20 @@ class RouterDiscoveryTest : public ::testing::Test {
     mn_ifindex_ = mn_->ifindex("mn0");
   }
 
+  NetResult<RouterDiscoverySocket> open_access_socket() const {
+    return inside(*mag_, [this] { return RouterDiscoverySocket::open(access_ifindex_); });
+  }
+
+  // Carrier, and with it the MN's link-local address, comes up asynchronously after "link up".
+  bool mn_link_local_ready() const {
+    return eventually(
+        [this] {
+          return mn_->output_of("ip -6 -o addr show dev mn0 scope link")
+                     .find("fe80::ff:feaa:bbcc") != std::string::npos;
+        },
+        3000ms);
+  }
+
   std::optional<Netns> mag_;
   std::optional<Netns> mn_;
   int access_ifindex_ = 0;
@@ -182,14 +197,9 @@ TEST_F(RouterDiscoveryTest, LearnNeighbourCreatesStaleEntryButKeepsAnExistingOne
 }
 
 TEST_F(RouterDiscoveryTest, HostAutoconfiguresFromTheUnicastAdvertisement) {
-  std::optional<RouterDiscoverySocket> socket;
-  {
-    EnterNetns inside(*mag_);
-    ASSERT_TRUE(adopt_router_identity(access_ifindex_).has_value());
-    auto opened = RouterDiscoverySocket::open(access_ifindex_);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    socket.emplace(std::move(*opened));
-  }
+  ASSERT_TRUE(inside(*mag_, [this] { return adopt_router_identity(access_ifindex_); }).has_value());
+  auto socket = open_access_socket();
+  ASSERT_TRUE(socket.has_value()) << socket.error().message();
   std::optional<FrameCapture> capture;
   {
     EnterNetns inside(*mn_);
@@ -281,22 +291,12 @@ TEST_F(RouterDiscoveryTest, HostAutoconfiguresFromTheUnicastAdvertisement) {
 }
 
 TEST_F(RouterDiscoveryTest, UnsolicitedMulticastAdvertisementAlsoConfiguresTheHost) {
-  std::optional<RouterDiscoverySocket> socket;
-  {
-    EnterNetns inside(*mag_);
-    ASSERT_TRUE(adopt_router_identity(access_ifindex_).has_value());
-    auto opened = RouterDiscoverySocket::open(access_ifindex_);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    socket.emplace(std::move(*opened));
-  }
+  ASSERT_TRUE(inside(*mag_, [this] { return adopt_router_identity(access_ifindex_); }).has_value());
+  auto socket = open_access_socket();
+  ASSERT_TRUE(socket.has_value()) << socket.error().message();
   mn_->sysctl("net.ipv6.conf.mn0.router_solicitations=0");
   mn_->ip("link set mn0 up");
-  ASSERT_TRUE(eventually(
-      [&] {
-        return mn_->output_of("ip -6 -o addr show dev mn0 scope link").find("fe80::ff:feaa:bbcc") !=
-               std::string::npos;
-      },
-      3000ms));
+  ASSERT_TRUE(mn_link_local_ready());
 
   nd::RouterAdvertisement ra;
   ra.router_lifetime_s = 600;
@@ -329,22 +329,11 @@ TEST_F(RouterDiscoveryTest, OpeningOnAMissingInterfaceNamesTheStep) {
 }
 
 TEST_F(RouterDiscoveryTest, SolicitationWithHopLimitBelow255IsDiscarded) {
-  std::optional<RouterDiscoverySocket> socket;
-  {
-    EnterNetns inside(*mag_);
-    auto opened = RouterDiscoverySocket::open(access_ifindex_);
-    ASSERT_TRUE(opened.has_value()) << opened.error().message();
-    socket.emplace(std::move(*opened));
-  }
+  auto socket = open_access_socket();
+  ASSERT_TRUE(socket.has_value()) << socket.error().message();
   mn_->sysctl("net.ipv6.conf.mn0.router_solicitations=0");  // only our hand-made RS
   mn_->ip("link set mn0 up");
-  // The source address must exist first; carrier (and so the address) comes up asynchronously.
-  ASSERT_TRUE(eventually(
-      [&] {
-        return mn_->output_of("ip -6 -o addr show dev mn0 scope link").find("fe80::ff:feaa:bbcc") !=
-               std::string::npos;
-      },
-      3000ms));
+  ASSERT_TRUE(mn_link_local_ready());  // the hand-made RS needs its source address
   {
     EnterNetns inside(*mn_);
     UniqueFd sender{::socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)};

@@ -140,6 +140,16 @@ std::vector<std::string> drops_between(const dp::Counters& before, const dp::Cou
   return moved;
 }
 
+// ping_both_ways(kEchoes) as the tunnel carried it: each request and reply exactly once, in the
+// direction it travels, and nothing else.
+void expect_every_echo_tunnelled(const EchoTally& tally) {
+  EXPECT_EQ(tally.upstream_requests, kEchoes);
+  EXPECT_EQ(tally.downstream_replies, kEchoes);
+  EXPECT_EQ(tally.downstream_requests, kEchoes);
+  EXPECT_EQ(tally.upstream_replies, kEchoes);
+  EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
+}
+
 // Neighbour entries of `dev` (empty output = none): first contact means nobody resolved anyone.
 std::string neighbours(const NetNamespace& ns, const std::string& dev) {
   auto shown = ns.ip({"-6", "neigh", "show", "dev", dev});
@@ -263,11 +273,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurMagTunnelsToKernelLma) {
   ASSERT_TRUE(packets) << packets.error();
   const auto [bound_phase, unbound_phase] = split_at_frame(*packets, *bound_phase_end);
   auto tally = tally_echoes(bound_phase, plan::kCn, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
-  EXPECT_EQ(tally.upstream_requests, kEchoes);
-  EXPECT_EQ(tally.downstream_replies, kEchoes);
-  EXPECT_EQ(tally.downstream_requests, kEchoes);
-  EXPECT_EQ(tally.upstream_replies, kEchoes);
-  EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
+  expect_every_echo_tunnelled(tally);
   auto unbound_tally =
       tally_echoes(unbound_phase, plan::kCn, kXpmipEntryHopLimits, kSeg6EntryHopLimits);
   EXPECT_EQ(unbound_tally.upstream_requests, 0);
@@ -328,11 +334,7 @@ TEST_F(DataplaneAgainstKernelPeer, OurLmaTunnelsToKernelMag) {
   ASSERT_TRUE(packets) << packets.error();
   const auto [bound_phase, unbound_phase] = split_at_frame(*packets, *bound_phase_end);
   auto tally = tally_echoes(bound_phase, plan::kCn, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
-  EXPECT_EQ(tally.upstream_requests, kEchoes);
-  EXPECT_EQ(tally.downstream_replies, kEchoes);
-  EXPECT_EQ(tally.downstream_requests, kEchoes);
-  EXPECT_EQ(tally.upstream_replies, kEchoes);
-  EXPECT_EQ(tally.unexpected, std::vector<std::string>{});
+  expect_every_echo_tunnelled(tally);
   auto unbound_tally =
       tally_echoes(unbound_phase, plan::kCn, kSeg6EntryHopLimits, kXpmipEntryHopLimits);
   EXPECT_EQ(unbound_tally.upstream_requests, kEchoes);
