@@ -46,8 +46,7 @@ has_address() { [[ -n $(mn_address) ]]; }
 lma_binds_via() {
   ctl --instance lma --json bindings | python3 -c '
 import json, sys
-answer = json.load(sys.stdin)
-bindings = answer.get("result", answer) if isinstance(answer, dict) else answer
+bindings = json.load(sys.stdin)
 sys.exit(0 if any(b["proxy_coa"] == sys.argv[1] and b["state"] == "bound" for b in bindings) else 1)
 ' "$1"
 }
