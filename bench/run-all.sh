@@ -44,4 +44,4 @@ if ! command -v gnuplot >/dev/null; then
     >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null; }
 fi
 python3 bench/report.py --results bench/results --doc docs/benchmarks.md \
-  --command "bench/run-all.sh ${smoke_arg[*]}"
+  --command "bench/run-all.sh${smoke_arg[*]:+ ${smoke_arg[*]}}"
