@@ -2,11 +2,20 @@
 # Runs every benchmark that exists, renders the plots and rewrites the generated part of
 # docs/benchmarks.md. Root (BPF). Full run: a few minutes on 2 cores; issue 6 allows 15.
 #   XPMIP_BUILD_DIR  build tree to (re)build the benchmarks in (default: build)
-#   --smoke          tiny sizes, for trying the pipeline (results go to bench/results as usual)
+#   --smoke          tiny sizes, for trying the pipeline: results, plots and a rendered copy of
+#                    the document go to a scratch directory; bench/results and docs stay as they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke_arg=()
-[[ ${1:-} == --smoke ]] && smoke_arg=(--smoke)
+results_dir=bench/results
+doc=docs/benchmarks.md
+if [[ ${1:-} == --smoke ]]; then
+  smoke_arg=(--smoke)
+  results_dir=$(mktemp -d /tmp/xpmip-bench-smoke.XXXXXX)
+  cp docs/benchmarks.md "$results_dir/benchmarks.md"
+  doc=$results_dir/benchmarks.md
+fi
+export XPMIP_BENCH_RESULTS=$results_dir
 
 if [[ $EUID -ne 0 ]]; then
   echo "run-all.sh: must run as root (BPF_PROG_RUN, namespaces, apt-get for gnuplot)" >&2
@@ -43,5 +52,5 @@ if ! command -v gnuplot >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox \
     >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null; }
 fi
-python3 bench/report.py --results bench/results --doc docs/benchmarks.md \
+python3 bench/report.py --results "$results_dir" --doc "$doc" \
   --command "bench/run-all.sh${smoke_arg[*]:+ ${smoke_arg[*]}}"
