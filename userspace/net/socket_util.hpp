@@ -77,7 +77,7 @@ struct IntOption {
   return header;
 }
 
-// IPV6_PKTINFO of a received datagram (RFC 3542 §6.1).
+// IPV6_PKTINFO of a received datagram (RFC 3542 §6.1, §6.2).
 struct PacketInfo {
   Ipv6Address destination{};
   int ifindex = 0;  // arrival interface
