@@ -14,6 +14,7 @@ namespace xpmip::daemon {
 
 // Address and prefix text (xpmip/address.hpp) next to this namespace's own to_string overloads.
 using xpmip::to_string;
+
 namespace {
 
 const char* to_string(RestoreError error) {

@@ -15,6 +15,7 @@ namespace xpmip::daemon {
 
 // Address and prefix text (xpmip/address.hpp) next to this namespace's own to_string overloads.
 using xpmip::to_string;
+
 namespace {
 
 // After a restart the pinned map still holds the previous run's bindings, which keep forwarding

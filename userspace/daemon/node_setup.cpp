@@ -23,6 +23,7 @@ namespace xpmip::daemon {
 
 // Address and prefix text (xpmip/address.hpp) next to this namespace's own to_string overloads.
 using xpmip::to_string;
+
 namespace {
 
 // Interface queries go through ioctl on a socket, not /sys/class/net: sysfs shows the network
