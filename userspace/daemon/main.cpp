@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   app.add_flag("--check-config", check_config, "validate the configuration and policy, then exit");
   CLI11_PARSE(app, argc, argv);
 
+  if (!check_config && geteuid() != 0) {
+    return fail("xpmipd needs root (raw sockets, BPF, netlink): run it as root or with sudo");
+  }
   const Role role = *parse_role(role_text);
   auto config = load_config(config_file, role);
   if (!config) return fail(config.error().message());
@@ -97,9 +100,6 @@ int main(int argc, char** argv) {
     std::printf("%s: configuration and %s are valid\n", config_file.c_str(),
                 config->policy_file.c_str());
     return 0;
-  }
-  if (geteuid() != 0) {
-    return fail("xpmipd needs root (raw sockets, BPF, netlink): run it as root or with sudo");
   }
 
   SystemClock clock;
