@@ -2,12 +2,12 @@
 # xpmip namespace testbed: one LMA, two MAGs, a correspondent node and one mobile node, each in
 # its own network namespace, with xpmipd running in the three router namespaces.
 #
-#   scripts/testbed.sh up [--no-daemons]   build the namespaces (+ start lma, mag1, mag2)
-#   scripts/testbed.sh handover [mag1|mag2] move the MN's radio link to that MAG (default: other)
-#   scripts/testbed.sh detach               take the MN off the air (no MAG serves it)
-#   scripts/testbed.sh status [--json]      addresses, attachment, daemons
-#   scripts/testbed.sh restart lma|mag1|mag2  SIGTERM one daemon and start it again
-#   scripts/testbed.sh down                 remove everything (idempotent, also after a crash)
+#   scripts/testbed.sh up [--no-daemons]       build the namespaces, start lma, mag1 and mag2
+#   scripts/testbed.sh handover [mag1|mag2]    move the MN's radio link there (default: the other)
+#   scripts/testbed.sh detach                  take the MN off the air (no MAG serves it)
+#   scripts/testbed.sh status [--json]         addresses, attachment, daemons
+#   scripts/testbed.sh restart lma|mag1|mag2   SIGTERM one daemon and start it again
+#   scripts/testbed.sh down                    remove everything (idempotent, also after a crash)
 #
 #   [cn] eth0 -- ext0 [lma] core0 -- lma [net] br0 mag1 -- core0 [mag1] acc1 -- mag1 [air] br0
 #                                                  mag2 -- core0 [mag2] acc1 -- mag2
@@ -479,7 +479,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
