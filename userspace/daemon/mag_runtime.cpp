@@ -471,7 +471,13 @@ void MagRuntime::advertise(const MagSessionKey& key) {
   const auto& link = access_.at(mn->ifindex);
   const std::uint32_t mtu =
       advertised_mtu(interface_mtu(link.interface.name).value_or(kDefaultMtu), core_mtu_);
-  advertise(*mn, binding_advertisement(advertised.hnps, advertised.lifetime, mtu, mag_.router_mac));
+  // RFC 5213 §6.7: the prefix lifetimes must not outlast the binding, so they carry what is left
+  // of it (the granted lifetime until the core has a running one).
+  std::chrono::seconds lifetime = advertised.lifetime;
+  for (const auto& view : core_.bindings()) {
+    if (view.session == key && view.lifetime_left) lifetime = *view.lifetime_left;
+  }
+  advertise(*mn, binding_advertisement(advertised.hnps, lifetime, mtu, mag_.router_mac));
   if (advertised.repeat) loop_.cancel(*advertised.repeat);
   advertised.repeat =
       loop_.schedule_at(clock_.now() + readvertise_interval(advertised.lifetime), [this, key] {
