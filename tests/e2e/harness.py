@@ -287,12 +287,21 @@ def exchange(messages, mag, registration=True, index=0):
               if (m["mip6.bu.lifetime"] != "0") == registration]
     if len(wanted) <= index:
         raise AssertionError(f"no {'registration' if registration else 'de-registration'} PBU "
-                             f"#{index} from {mag} in {messages}")
+                             f"#{index} from {mag} in:\n{summary(messages)}")
     pbu = wanted[index]
     pba = pba_for(messages, pbu)
     if pba is None:
-        raise AssertionError(f"no PBA for {pbu}")
+        raise AssertionError(f"no PBA for frame {pbu['frame.number']} in:\n{summary(messages)}")
     return pbu, pba
+
+
+def summary(messages):
+    """One line per captured message, for failure reports."""
+    return "\n".join(
+        f"{m['frame.number']:>3} {m['frame.time_epoch']} {m['ipv6.src']} -> {m['ipv6.dst']} "
+        f"type {m['mip6.mhtype']} seq {m['mip6.bu.seqnr'] or m['mip6.ba.seqnr']} "
+        f"lifetime {m['mip6.bu.lifetime'] or m['mip6.ba.lifetime']} status {m['mip6.ba.status']}"
+        for m in messages)
 
 
 def assert_exchange(test, pbu, pba, mag, lifetime_s, handoff, requested, granted):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Handover MAG1 -> MAG2: the MN keeps its address, a ping flow from the CN running across the
 handover continues, MAG2 registers the MN with the LMA under the same HNP, and MAG1's binding
-and data-plane entry are gone."""
+and data-plane entry are gone. Then back to MAG1, which serves the MN again."""
 
 import re
 import unittest
@@ -55,6 +55,17 @@ class Handover(unittest.TestCase):
                          (MN_ID, [hnp], LMA_ADDRESS, "bound"))
         self.assertEqual(len(bed.pinned_map("mag2", "mag_hnp64_v1")), 1)
         self.assertEqual(len(bed.pinned_map("lma", "lma_hnp64_v1")), 1)
+
+        # And back: MAG1 serves the MN again, with the same prefix and address.
+        bed.handover("mag1")
+        binding = wait_for(lambda: (b := bed.lma_binding()) and b["proxy_coa"] ==
+                           PROXY_COA["mag1"] and b["state"] == "bound" and b, 20,
+                           "the LMA binding to move back to MAG1")
+        self.assertEqual(binding["hnps"], [hnp])
+        wait_for(lambda: (address, 64, False) in bed.mn_global_addresses(), 10, "the address")
+        self.assertEqual(bed.ping("mn", CN_ADDRESS, 5), (5, 5))
+        self.assertEqual(bed.ping("cn", address, 5), (5, 5))
+        wait_for(lambda: bed.bindings("mag2") == [], 10, "MAG2 to drop its binding")
 
         messages = capture.stop()
         pbu, pba = harness.exchange(messages, "mag1")
