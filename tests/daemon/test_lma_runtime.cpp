@@ -202,10 +202,12 @@ TEST_F(LmaRuntimeTest, RegistrationAnsweredOnTheWireProgrammedAndSaved) {
   EXPECT_EQ(status["instance"], instance_);
   EXPECT_EQ(status["bindings"], 1);
   EXPECT_EQ(status["address"], "2001:db8:ffff::1");
-  ASSERT_EQ(status["dataplane"]["attachments"].size(), 2u);
+  ASSERT_EQ(status["dataplane"]["attachments"].size(), 3u);
   EXPECT_EQ(status["dataplane"]["attachments"][0]["program"], "lma_external");
   EXPECT_EQ(status["dataplane"]["attachments"][0]["interface"], "ext0");
   EXPECT_EQ(status["dataplane"]["attachments"][1]["program"], "lma_core");
+  EXPECT_EQ(status["dataplane"]["attachments"][2]["program"], "lma_local_out");
+  EXPECT_EQ(status["dataplane"]["attachments"][2]["interface"], "core0");
 }
 
 TEST_F(LmaRuntimeTest, RefreshIsSavedForTheNextStart) {

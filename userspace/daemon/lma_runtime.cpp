@@ -52,10 +52,13 @@ tl::expected<std::unique_ptr<LmaRuntime>, std::string> LmaRuntime::start(const D
   dataplane::NodeConfig node;
   node.self = config.address;
   node.outer_hop_limit = config.dataplane.outer_hop_limit;
-  auto dataplane = open_node_dataplane(
-      config, node,
-      {{dataplane::Program::kLmaExternal, *external}, {dataplane::Program::kLmaCore, *core_links}},
-      log_dataplane_message);
+  // The host's own packets to an MN (its ICMPv6 errors, its connections) never meet XDP: the TC
+  // egress program tunnels them where routes towards the HNPs leave, the MAG-facing side.
+  auto dataplane = open_node_dataplane(config, node,
+                                       {{dataplane::Program::kLmaExternal, *external},
+                                        {dataplane::Program::kLmaCore, *core_links},
+                                        {dataplane::Program::kLmaLocalOut, *core_links}},
+                                       log_dataplane_message);
   if (!dataplane) return tl::make_unexpected(dataplane.error());
   std::vector<Interface> redirect_targets = *external;
   redirect_targets.insert(redirect_targets.end(), core_links->begin(), core_links->end());
