@@ -300,6 +300,16 @@ TEST(Config, InstanceMustBeAPlainName) {
   EXPECT_EQ(error_of(text, Role::kLma).key, "instance");
 }
 
+TEST(Config, InstanceNames) {
+  EXPECT_EQ(parse_instance_name("xpt-mag1"), "xpt-mag1");
+  EXPECT_EQ(parse_instance_name("lma_2.b"), "lma_2.b");
+  EXPECT_FALSE(parse_instance_name(""));
+  EXPECT_FALSE(parse_instance_name(".hidden"));
+  EXPECT_FALSE(parse_instance_name("a/b"));
+  EXPECT_FALSE(parse_instance_name("a b"));
+  EXPECT_FALSE(parse_instance_name(std::string(65, 'a')));
+}
+
 TEST(Config, SyntaxErrorCarriesPosition) {
   ConfigError error = error_of("[signalling]\naddress = 2001:db8::1\n", Role::kLma);
   EXPECT_EQ(error.where.file, "/etc/xpmip/test.toml");

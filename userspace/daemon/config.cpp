@@ -25,15 +25,6 @@ std::optional<std::string> parse_interface_name(std::string_view text) {
   return std::string(text);
 }
 
-// The instance names a pin directory and a socket file, so it must be a plain file name.
-std::optional<std::string> parse_instance_name(std::string_view text) {
-  if (text.empty() || text.size() > 64 || text.front() == '.') return std::nullopt;
-  for (char c : text)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
-      return std::nullopt;
-  return std::string(text);
-}
-
 std::optional<dataplane::XdpMode> parse_xdp_mode(std::string_view text) {
   if (text == "native-or-generic") return dataplane::XdpMode::kNativeOrGeneric;
   if (text == "native") return dataplane::XdpMode::kNative;
@@ -211,6 +202,14 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
   if (text == "info") return LogLevel::kInfo;
   if (text == "warn") return LogLevel::kWarn;
   return std::nullopt;
+}
+
+std::optional<std::string> parse_instance_name(std::string_view text) {
+  if (text.empty() || text.size() > 64 || text.front() == '.') return std::nullopt;
+  for (char c : text)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return std::nullopt;
+  return std::string(text);
 }
 
 std::optional<MacAddress> parse_mac_address(std::string_view text) {

@@ -36,6 +36,10 @@ enum class UnknownMnPolicy : std::uint8_t {
 [[nodiscard]] std::string_view to_string(LogLevel level);  // "debug" / "info" / "warn"
 [[nodiscard]] std::optional<LogLevel> parse_log_level(std::string_view text);
 
+// An instance names a pin directory and a socket file, so it must be a plain file name: 1-64
+// letters, digits, '-', '_', '.', not starting with '.'. Also for `xpmipd --instance`.
+[[nodiscard]] std::optional<std::string> parse_instance_name(std::string_view text);
+
 // "02:00:00:00:01:01" (case-insensitive, colon-separated, six octets); empty on anything else.
 [[nodiscard]] std::optional<MacAddress> parse_mac_address(std::string_view text);
 
