@@ -13,10 +13,14 @@ fi
 
 build_dir=${XPMIP_BUILD_DIR:-build}
 bin=$build_dir/bin
-export XP_PREFIX=xp XP_BIN_DIR=$PWD/$bin
+# XP_PREFIX lets the test suite run the demo beside a developer's own testbed.
+prefix=${XP_PREFIX:-xp}
+export XP_PREFIX=$prefix XP_BIN_DIR=$(realpath -m "$bin")
+# testbed.sh names the daemons lma/mag1/mag2 for the default prefix, <prefix>-lma... otherwise.
+instance() { if [[ $prefix == xp ]]; then echo "$1"; else echo "$prefix-$1"; fi; }
 ctl() { "$bin/xpmipctl" "$@"; }
-in_mn() { nsenter --net=/run/netns/xp-mn -- "$@"; }
-in_cn() { nsenter --net=/run/netns/xp-cn -- "$@"; }
+in_mn() { nsenter --net=/run/netns/$prefix-mn -- "$@"; }
+in_cn() { nsenter --net=/run/netns/$prefix-cn -- "$@"; }
 
 bold=$'\e[1m' plain=$'\e[0m'
 [[ -t 1 ]] || bold="" plain=""
@@ -34,7 +38,7 @@ wait_until() {
     "$@" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "demo.sh: timed out waiting for $what; logs: /run/xpmip/testbed-xp/*.log" >&2
+  echo "demo.sh: timed out waiting for $what; logs: /run/xpmip/testbed-$prefix/*.log" >&2
   exit 1
 }
 
@@ -44,7 +48,7 @@ mn_address() {
 }
 has_address() { [[ -n $(mn_address) ]]; }
 lma_binds_via() {
-  ctl --instance lma --json bindings | python3 -c '
+  ctl --instance "$(instance lma)" --json bindings | python3 -c '
 import json, sys
 bindings = json.load(sys.stdin)
 sys.exit(0 if any(b["proxy_coa"] == sys.argv[1] and b["state"] == "bound" for b in bindings) else 1)
@@ -59,7 +63,7 @@ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target xpmipd xpmipctl
 
-step "Starting the testbed: namespaces xp-*, xpmipd as lma, mag1 and mag2 (scripts/testbed.sh up)"
+step "Starting the testbed: namespaces $prefix-*, xpmipd as lma, mag1 and mag2 (scripts/testbed.sh up)"
 scripts/testbed.sh down >/dev/null
 scripts/testbed.sh up
 cat <<'EOF'
@@ -90,18 +94,19 @@ show in_mn ping -6 -c 5 -i 0.2 2001:db8:cafe::2
 show in_cn ping -6 -c 3 -i 0.2 "$address"
 
 step "Bindings"
-show ctl --instance lma bindings
-show ctl --instance mag2 bindings
-show ctl --instance mag1 bindings
+show ctl --instance "$(instance lma)" bindings
+show ctl --instance "$(instance mag2)" bindings
+show ctl --instance "$(instance mag1)" bindings
 
 step "XDP counters: every packet our programs saw, by decision (non-zero ones)"
 for instance in lma mag1 mag2; do
   echo "$instance:"
-  ctl --instance "$instance" --json stats | python3 -c '
+  ctl --instance "$(instance "$instance")" --json stats | python3 -c '
 import json, sys
 for name, value in sorted(json.load(sys.stdin)["dataplane"].items()):
-    if value["packets"]:
-        print(f"  {name:30} {value['packets']:>6} packets {value['bytes']:>8} bytes")
+    packets, octets = value["packets"], value["bytes"]
+    if packets:
+        print(f"  {name:30} {packets:>6} packets {octets:>8} bytes")
 '
 done
 echo "(all counters and the signalling ones: $bin/xpmipctl --instance lma stats)"
