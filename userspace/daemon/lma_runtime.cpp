@@ -138,27 +138,15 @@ SetupResult LmaRuntime::restore_bindings() {
 }
 
 void LmaRuntime::on_readable() {
-  for (;;) {
-    auto received = socket_.receive();
-    if (!received) {
-      counters_.add("receive_errors");
-      spdlog::warn("signalling: {}", received.error().message());
-      return;
-    }
-    if (!*received) return;
-    on_message(**received);
-  }
+  receiver_.drain(socket_, counters_, clock_,
+                  [this](const MobilityMessage& message, const net::ReceivedMobilityHeader& from) {
+                    on_message(message, from);
+                  });
 }
 
-void LmaRuntime::on_message(const net::ReceivedMobilityHeader& received) {
-  counters_.add("rx_messages");
-  // The kernel verified the checksum (IPV6_CHECKSUM), so the codec does not again.
-  auto decoded = parse_mobility_header(received.bytes, std::nullopt);
-  if (!decoded) {
-    malformed_.report(counters_, received.source, decoded.error(), clock_.now());
-    return;
-  }
-  const auto* pbu = std::get_if<ProxyBindingUpdate>(&decoded->message);
+void LmaRuntime::on_message(const MobilityMessage& message,
+                            const net::ReceivedMobilityHeader& received) {
+  const auto* pbu = std::get_if<ProxyBindingUpdate>(&message);
   if (pbu == nullptr) {
     // An LMA answers PBUs only; a PBA or another MH type addressed to it means nothing here.
     counters_.add("ignored_not_pbu");

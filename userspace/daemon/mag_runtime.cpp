@@ -204,27 +204,15 @@ SetupResult MagRuntime::open_watcher() {
 }
 
 void MagRuntime::on_signalling_readable() {
-  for (;;) {
-    auto received = socket_.receive();
-    if (!received) {
-      counters_.add("receive_errors");
-      spdlog::warn("signalling: {}", received.error().message());
-      return;
-    }
-    if (!*received) return;
-    on_message(**received);
-  }
+  receiver_.drain(socket_, counters_, clock_,
+                  [this](const MobilityMessage& message, const net::ReceivedMobilityHeader& from) {
+                    on_message(message, from);
+                  });
 }
 
-void MagRuntime::on_message(const net::ReceivedMobilityHeader& received) {
-  counters_.add("rx_messages");
-  // The kernel verified the checksum (IPV6_CHECKSUM), so the codec does not again.
-  auto decoded = parse_mobility_header(received.bytes, std::nullopt);
-  if (!decoded) {
-    malformed_.report(counters_, received.source, decoded.error(), clock_.now());
-    return;
-  }
-  const auto* pba = std::get_if<ProxyBindingAck>(&decoded->message);
+void MagRuntime::on_message(const MobilityMessage& message,
+                            const net::ReceivedMobilityHeader& received) {
+  const auto* pba = std::get_if<ProxyBindingAck>(&message);
   if (pba == nullptr) {
     counters_.add("ignored_not_pba");
     spdlog::debug("signalling: ignored non-PBA MH from {}", to_string(received.source));

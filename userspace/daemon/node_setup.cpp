@@ -217,8 +217,29 @@ void log_dataplane_message(dataplane::LogLevel level, const std::string& message
   }
 }
 
-void MalformedMessageLog::report(CounterSet& counters, const Ipv6Address& source,
-                                 const ParseError& error, SteadyTime now) {
+void SignallingReceiver::drain(net::MhSocket& socket, CounterSet& counters, const Clock& clock,
+                               const Handler& handle) {
+  for (;;) {
+    auto received = socket.receive();
+    if (!received) {
+      counters.add("receive_errors");
+      spdlog::warn("signalling: {}", received.error().message());
+      return;
+    }
+    if (!*received) return;
+    const net::ReceivedMobilityHeader& message = **received;
+    counters.add("rx_messages");
+    auto decoded = parse_mobility_header(message.bytes, std::nullopt);
+    if (!decoded) {
+      report_malformed(counters, message.source, decoded.error(), clock.now());
+      continue;
+    }
+    handle(decoded->message, message);
+  }
+}
+
+void SignallingReceiver::report_malformed(CounterSet& counters, const Ipv6Address& source,
+                                          const ParseError& error, SteadyTime now) {
   constexpr std::chrono::seconds kWarningInterval{10};
   const std::string_view reason = to_string(error.kind);
   counters.add("parse_error_" + std::string(reason));

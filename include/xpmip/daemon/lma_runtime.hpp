@@ -48,7 +48,7 @@ class LmaRuntime final : public Runtime {
 
   [[nodiscard]] SetupResult restore_bindings();
   void on_readable();
-  void on_message(const net::ReceivedMobilityHeader& received);
+  void on_message(const MobilityMessage& message, const net::ReceivedMobilityHeader& received);
   void apply(const LmaOutput& output);
   void send(const OutgoingPba& reply);
   void program(const LmaEvent& event, const LmaOutput& output);
@@ -68,7 +68,7 @@ class LmaRuntime final : public Runtime {
   std::filesystem::path state_file_;
   std::optional<net::EventLoop::TimerId> timer_;
   CounterSet counters_;  // signalling events the core does not count (parse errors, ignored)
-  MalformedMessageLog malformed_;
+  SignallingReceiver receiver_;
 };
 
 }  // namespace xpmip::daemon

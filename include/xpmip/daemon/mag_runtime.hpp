@@ -70,7 +70,7 @@ class MagRuntime final : public Runtime {
   [[nodiscard]] SetupResult prepare_access_link(AccessLink& link);
   [[nodiscard]] SetupResult open_watcher();
   void on_signalling_readable();
-  void on_message(const net::ReceivedMobilityHeader& received);
+  void on_message(const MobilityMessage& message, const net::ReceivedMobilityHeader& received);
   void on_solicitation_readable(int ifindex);
   void on_detections(const std::vector<Detection>& detections);
   void on_link_up(int ifindex);
@@ -111,7 +111,7 @@ class MagRuntime final : public Runtime {
   std::optional<net::EventLoop::TimerId> timer_;
   std::optional<net::EventLoop::TimerId> reconcile_timer_;
   CounterSet counters_;  // signalling events the core does not count (parse errors, ignored)
-  MalformedMessageLog malformed_;
+  SignallingReceiver receiver_;
   std::function<void()> shutdown_done_;
   std::optional<net::EventLoop::TimerId> shutdown_timer_;
 };

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "xpmip/clock.hpp"
 #include "xpmip/codec.hpp"
 #include "xpmip/net/error.hpp"
+#include "xpmip/net/mh_socket.hpp"
 #include "xpmip/wire.hpp"
 
 namespace xpmip::daemon {
@@ -88,14 +90,22 @@ struct NodeDataplane {
 // Routes the data plane's messages into spdlog.
 void log_dataplane_message(dataplane::LogLevel level, const std::string& message);
 
-// Counts a malformed Mobility Header by reason ("parse_error_<reason>"); logs each at debug with
-// its source and, so that a flood cannot fill the log, at most one warning per interval.
-class MalformedMessageLog {
+// Drains a Mobility Header socket for a runtime: counts what arrives ("rx_messages"), decodes it
+// (the kernel already verified the checksum: IPV6_CHECKSUM), counts a malformed message by reason
+// ("parse_error_<reason>") and logs it at debug with its source and, so that a flood cannot fill
+// the log, at most one warning per interval. Every well-formed message goes to the handler.
+class SignallingReceiver {
  public:
-  void report(CounterSet& counters, const Ipv6Address& source, const ParseError& error,
-              SteadyTime now);
+  using Handler =
+      std::function<void(const MobilityMessage& message, const net::ReceivedMobilityHeader& from)>;
+
+  void drain(net::MhSocket& socket, CounterSet& counters, const Clock& clock,
+             const Handler& handle);
 
  private:
+  void report_malformed(CounterSet& counters, const Ipv6Address& source, const ParseError& error,
+                        SteadyTime now);
+
   std::optional<SteadyTime> last_warning_;
 };
 
